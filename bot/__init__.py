@@ -1,0 +1,91 @@
+"""反诈哨兵 — a WeChat bot that helps a residential community stop telecom fraud.
+
+`create_app(config=None)` builds everything; nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from flask import Flask
+
+from bot.channels.wxcrypto import AesKey
+from bot.config import Config, load_config
+from bot.context import Context
+from bot.router import Router
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What the Flask views reach through `current_app.extensions["fanzha"]`."""
+
+    config: Config
+    ctx: Context
+    router: Router
+    aes_keys: list[AesKey]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the bot: config, Redis, pattern library, knowledge, router, blueprints."""
+    cfg = load_config(config)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = cfg.max_body_bytes
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False
+    app.extensions["fanzha"] = build_services(cfg)
+    register_blueprints(app, cfg)
+    from bot.errors import register_error_pages
+
+    register_error_pages(app)
+    return app
+
+
+def build_services(cfg: Config) -> Services:
+    from bot import state
+    from bot.detection import LiveDetector
+    from bot.detection.knowledge import KnowledgeBase
+    from bot.handlers import ROUTES
+
+    if cfg.redis_url:
+        conn = state.connect(cfg.redis_url)
+    else:
+        log.warning("REDIS_URL is not set: using the embedded in-process store (local use only)")
+        conn = state.connect_embedded()
+    ctx = Context(
+        config=cfg,
+        state=state.State(conn, cfg.community_id),
+        detector=LiveDetector(cfg.patterns_file),
+        knowledge=KnowledgeBase(cfg.knowledge_dir),
+        clock=cfg.extra.get("clock", time.time),
+    )
+    return Services(config=cfg, ctx=ctx, router=Router(ROUTES), aes_keys=aes_keys(cfg))
+
+
+def aes_keys(cfg: Config) -> list[AesKey]:
+    """The current EncodingAESKey first, then the previous one while keys rotate."""
+    names = (("WECHAT_AES_KEY", cfg.wechat_aes_key), ("WECHAT_AES_KEY_PREVIOUS", cfg.wechat_aes_key_previous))
+    keys = []
+    for name, value in names:
+        if not value:
+            continue
+        try:
+            keys.append(AesKey(value, cfg.wechat_app_id))
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
+    return keys
+
+
+def register_blueprints(app: Flask, cfg: Config) -> None:
+    from bot import health
+    from bot.channels import wechat_mp
+
+    app.register_blueprint(wechat_mp.bp)
+    app.register_blueprint(health.bp)
+    if cfg.playground:
+        from bot.playground import bp as playground_bp
+
+        app.register_blueprint(playground_bp)

@@ -1,0 +1,1 @@
+"""Channel adapters: they only convert (request -> Incoming, Reply -> response)."""

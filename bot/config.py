@@ -1,0 +1,106 @@
+"""Settings, read from the environment once in create_app (never at import time).
+
+With no WeChat settings the bot runs in local mode: it makes up a token and an EncodingAESKey,
+prints them, and the playground uses them, so a newcomer needs nothing to try it.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LOCAL_APP_ID = "wxlocalplayground"
+
+
+@dataclass(frozen=True)
+class Config:
+    wechat_token: str = ""
+    wechat_app_id: str = ""
+    wechat_aes_key: str = ""
+    wechat_aes_key_previous: str = ""
+    redis_url: str = ""
+    patterns_file: str = str(ROOT / "scam_patterns.yaml")
+    knowledge_dir: str = str(ROOT / "knowledge")
+    community_file: str = str(ROOT / "community.example.yaml")
+    community_id: str = "c1"
+    port: int = 5000
+    # WeChat signs each request with a timestamp; older (or later) than this is a replay.
+    max_timestamp_skew: int = 300
+    # How long a message id is remembered, so WeChat's retries (3 tries, ~15 s) get one answer.
+    dedupe_ttl: int = 600
+    # How long a retry waits for the first attempt's reply; below WeChat's 5 s limit.
+    retry_wait: float = 3.0
+    max_body_bytes: int = 64 * 1024
+    local_mode: bool = False
+    playground: bool = False
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def aes_enabled(self) -> bool:
+        return bool(self.wechat_aes_key)
+
+
+ENV_NAMES = {
+    "wechat_token": "WECHAT_TOKEN",
+    "wechat_app_id": "WECHAT_APP_ID",
+    "wechat_aes_key": "WECHAT_AES_KEY",
+    "wechat_aes_key_previous": "WECHAT_AES_KEY_PREVIOUS",
+    "redis_url": "REDIS_URL",
+    "patterns_file": "PATTERNS_FILE",
+    "knowledge_dir": "KNOWLEDGE_DIR",
+    "community_file": "COMMUNITY_FILE",
+    "community_id": "COMMUNITY_ID",
+    "port": "PORT",
+    "max_timestamp_skew": "WECHAT_MAX_SKEW",
+    "playground": "PLAYGROUND",
+}
+
+
+def load_config(overrides: dict | None = None, environ: dict | None = None) -> Config:
+    """Environment first, then explicit overrides (tests pass a dict to create_app)."""
+    environ = os.environ if environ is None else environ
+    values: dict = {}
+    types = {f.name: f.type for f in fields(Config)}
+    for name, env_name in ENV_NAMES.items():
+        raw = environ.get(env_name)
+        if raw not in (None, ""):
+            values[name] = _convert(raw, types[name], env_name)
+    known = {k: v for k, v in (overrides or {}).items() if k in types}
+    extra = {k: v for k, v in (overrides or {}).items() if k not in types}
+    config = replace(Config(), **values, **known, extra=extra)
+    return _with_local_defaults(config)
+
+
+def _convert(raw: str, kind: str, env_name: str):
+    if kind == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{env_name} must be a whole number, got {raw!r}") from None
+    if kind == "bool":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return raw
+
+
+def _with_local_defaults(config: Config) -> Config:
+    """No WeChat token configured: local mode with made-up credentials and the playground on."""
+    if config.wechat_token:
+        return config
+    return replace(
+        config,
+        wechat_token=secrets.token_hex(8),
+        wechat_app_id=config.wechat_app_id or LOCAL_APP_ID,
+        wechat_aes_key=config.wechat_aes_key or new_aes_key(),
+        local_mode=True,
+        playground=True,
+    )
+
+
+def new_aes_key() -> str:
+    """A fresh EncodingAESKey: 43 characters of base64 (32 random bytes)."""
+    return base64.b64encode(secrets.token_bytes(32)).decode("ascii")[:43]

@@ -1,0 +1,24 @@
+"""What a handler may use: everything it needs, nothing of Flask or Redis."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.config import Config
+from bot.state import State
+
+
+@dataclass
+class Context:
+    config: Config
+    state: State
+    detector: Any  # bot.detection.LiveDetector: .check(text) -> Verdict, .info() -> dict
+    knowledge: Any  # bot.detection.knowledge.KnowledgeBase
+    clock: Callable[[], float] = field(default=time.time)
+
+    def today(self) -> str:
+        """The community's calendar day (China Standard Time, UTC+8, no daylight saving)."""
+        return time.strftime("%Y-%m-%d", time.gmtime(self.clock() + 8 * 3600))

@@ -1,0 +1,33 @@
+"""The handlers, in the order they are tried. First match wins.
+
+Every handler has the signature (msg, ctx) -> Reply and never touches Flask or Redis directly.
+"""
+
+from __future__ import annotations
+
+from bot.handlers import events, fallback, help, media, scam_check
+from bot.menu import KEY_CHECK_HOWTO, KEY_HELP
+from bot.messages import Incoming
+from bot.router import Route
+
+
+def is_event(name: str, *keys: str):
+    def matches(msg: Incoming, ctx) -> bool:
+        return msg.kind == "event" and msg.event == name and (not keys or msg.event_key in keys)
+
+    return matches
+
+
+ROUTES = [
+    Route("welcome", is_event("subscribe"), events.welcome),
+    Route("farewell", is_event("unsubscribe"), events.farewell),
+    Route("menu_view", is_event("view"), events.menu_link_opened),
+    Route("menu_help", is_event("click", KEY_HELP, KEY_CHECK_HOWTO), help.show_help),
+    Route("menu_other", is_event("click"), help.show_help),
+    Route("help", help.is_help_request, help.show_help),
+    Route("greeting", help.is_greeting, help.greet),
+    Route("unreadable_media", media.is_unreadable, media.explain_unreadable),
+    Route("empty_text", scam_check.is_empty_text, scam_check.ask_for_text),
+    Route("scam_check", scam_check.has_text_to_check, scam_check.check_message),
+    Route("fallback", fallback.always, fallback.point_to_menu),
+]

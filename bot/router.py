@@ -1,0 +1,79 @@
+"""The router: handle each message once, pick ONE handler, and own the single error path.
+
+The order in which handlers are tried is the visible list in `bot/handlers/__init__.py`;
+the first route whose matcher says yes handles the message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from bot import texts
+from bot.messages import Incoming, Reply
+from bot.state import reply_from_json, reply_to_json
+
+log = logging.getLogger(__name__)
+
+# A slot taken by a delivery that then died frees itself after this long, so a later retry runs.
+RUNNING_TTL = 20
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    when: Callable[[Incoming, Any], bool]
+    handle: Callable[[Incoming, Any], Reply]
+
+
+class Router:
+    def __init__(self, routes: Sequence[Route]):
+        self.routes = list(routes)
+
+    def dispatch(self, msg: Incoming, ctx: Any) -> Reply:
+        """Answer a message exactly once; a retry of it gets the first attempt's reply."""
+        try:
+            slot = ctx.state.take_message(msg.msg_id, RUNNING_TTL)
+            if not slot.is_first and slot.reply is None:
+                slot = ctx.state.wait_for_reply(msg.msg_id, RUNNING_TTL, ctx.config.retry_wait)
+        except redis.RedisError:
+            # Detection needs no Redis: a resident still gets an answer, without dedupe.
+            log.warning("redis unavailable; handling %s without dedupe", msg.msg_id)
+            return self.run(msg, ctx)
+        if slot.reply is not None:
+            return Reply(reply_from_json(slot.reply))
+        if not slot.is_first:
+            # Still running after our wait: stay silent; WeChat retries and will get the reply.
+            return Reply()
+        reply = self.run(msg, ctx)
+        self._remember(msg, ctx, reply)
+        return reply
+
+    def run(self, msg: Incoming, ctx: Any) -> Reply:
+        name = "matcher"
+        try:
+            route = self.pick(msg, ctx)
+            if route is None:
+                return Reply()
+            name = route.name
+            return route.handle(msg, ctx)
+        except Exception:  # the one error path: log the id (never the text), answer politely
+            log.exception("%s failed on message %s", name, msg.msg_id)
+            return Reply(texts.SORRY)
+
+    def pick(self, msg: Incoming, ctx: Any) -> Route | None:
+        for route in self.routes:
+            if route.when(msg, ctx):
+                return route
+        return None
+
+    @staticmethod
+    def _remember(msg: Incoming, ctx: Any, reply: Reply) -> None:
+        try:
+            ctx.state.save_reply(msg.msg_id, reply_to_json(reply.text), ctx.config.dedupe_ttl)
+        except redis.RedisError:
+            log.warning("could not cache the reply to %s", msg.msg_id)

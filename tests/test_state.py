@@ -1,0 +1,69 @@
+"""The state layer behaves the same on the embedded store and on a real Redis server."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import state as state_module
+from bot.state import State
+
+
+@pytest.fixture(params=["embedded", "redis"])
+def state(request, community_id):
+    if request.param == "embedded":
+        conn = state_module.connect_embedded()
+    else:
+        conn = state_module.connect(request.getfixturevalue("redis_url"))
+    return State(conn, community_id)
+
+
+def test_keys_carry_the_community_hash_tag(state, community_id):
+    state.take_message("mp:1", 10)
+    keys = list(state.conn.scan_iter(match="fz:*"))
+    assert keys and all(key.startswith(f"fz:{{{community_id}}}:") for key in keys)
+
+
+def test_first_take_wins_and_retry_sees_pending_then_reply(state):
+    assert state.take_message("mp:1", 10).is_first
+    retry = state.take_message("mp:1", 10)
+    assert not retry.is_first and retry.reply is None
+    state.save_reply("mp:1", '{"text": "好"}', 60)
+    assert state.take_message("mp:1", 10).reply == '{"text": "好"}'
+
+
+def test_wait_for_reply_times_out_when_nothing_comes(state):
+    state.take_message("mp:2", 10)
+    slot = state.wait_for_reply("mp:2", 10, timeout=0.1)
+    assert not slot.is_first and slot.reply is None
+
+
+def test_released_message_can_be_taken_again(state):
+    state.take_message("mp:3", 10)
+    state.release_message("mp:3")
+    assert state.take_message("mp:3", 10).is_first
+
+
+def test_expired_slot_is_taken_over(state):
+    state.take_message("mp:4", 1)
+    state.conn.pexpire(f"fz:{{{state.community}}}:msg:mp:4", 1)
+    import time
+
+    time.sleep(0.01)
+    assert state.take_message("mp:4", 10).is_first
+
+
+def test_subscribers(state):
+    state.add_subscriber("o1")
+    assert state.is_subscriber("o1")
+    state.remove_subscriber("o1")
+    assert not state.is_subscriber("o1")
+
+
+def test_check_figures(state):
+    state.record_check("2026-11-29", "scam", "fake_police")
+    state.record_check("2026-11-29", "safe", None)
+    assert state.checks_on("2026-11-29") == {"verdict:scam": 1, "type:fake_police": 1, "verdict:safe": 1}
+
+
+def test_ping(state):
+    assert state.ping()
