@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Flask
 
@@ -46,9 +46,15 @@ def create_app(config: dict | None = None) -> Flask:
 
 def build_services(cfg: Config) -> Services:
     from bot import state
+    from bot.community.registry import load_registry
     from bot.detection import LiveDetector
     from bot.detection.knowledge import KnowledgeBase
     from bot.handlers import ROUTES
+    from bot.livefile import LiveFile
+    from bot.reports.parse import load_report_rules
+
+    community = LiveFile(cfg.community_file, load_registry)
+    cfg = replace(cfg, community_id=cfg.community_id or community.value.community_id)
 
     if cfg.redis_url:
         conn = state.connect(cfg.redis_url)
@@ -60,6 +66,8 @@ def build_services(cfg: Config) -> Services:
         state=state.State(conn, cfg.community_id),
         detector=LiveDetector(cfg.patterns_file),
         knowledge=KnowledgeBase(cfg.knowledge_dir),
+        community=community,
+        rules=LiveFile(cfg.rules_file, load_report_rules),
         clock=cfg.extra.get("clock", time.time),
     )
     return Services(config=cfg, ctx=ctx, router=Router(ROUTES), aes_keys=aes_keys(cfg))

@@ -27,7 +27,8 @@ class Config:
     patterns_file: str = str(ROOT / "scam_patterns.yaml")
     knowledge_dir: str = str(ROOT / "knowledge")
     community_file: str = str(ROOT / "community.example.yaml")
-    community_id: str = "c1"
+    rules_file: str = str(ROOT / "report_rules.yaml")
+    community_id: str = ""  # empty: the id in the community registry
     port: int = 5000
     # WeChat signs each request with a timestamp; older (or later) than this is a replay.
     max_timestamp_skew: int = 300
@@ -54,6 +55,7 @@ ENV_NAMES = {
     "patterns_file": "PATTERNS_FILE",
     "knowledge_dir": "KNOWLEDGE_DIR",
     "community_file": "COMMUNITY_FILE",
+    "rules_file": "REPORT_RULES_FILE",
     "community_id": "COMMUNITY_ID",
     "port": "PORT",
     "max_timestamp_skew": "WECHAT_MAX_SKEW",

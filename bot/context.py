@@ -17,7 +17,15 @@ class Context:
     state: State
     detector: Any  # bot.detection.LiveDetector: .check(text) -> Verdict, .info() -> dict
     knowledge: Any  # bot.detection.knowledge.KnowledgeBase
+    community: Any = None  # LiveFile[Registry]: grids, buildings, staff, deadlines
+    rules: Any = None  # LiveFile[ReportRules]: risk levels and danger-now phrases
     clock: Callable[[], float] = field(default=time.time)
+
+    def registry(self):
+        return self.community.get()
+
+    def report_rules(self):
+        return self.rules.get()
 
     def today(self) -> str:
         """The community's calendar day (China Standard Time, UTC+8, no daylight saving)."""

@@ -7,6 +7,7 @@ KEY_CHECK_HOWTO = "CHECK_HOWTO"
 KEY_KNOWLEDGE = "KNOWLEDGE"
 KEY_MEMORY_CARD = "MEMORY_CARD"
 KEY_HELP = "HELP"
+KEY_REPORT = "REPORT"  # 我要报告: informants report a neighbour at risk
 
 OFFICIAL_MENU = {
     "button": [
@@ -15,6 +16,7 @@ OFFICIAL_MENU = {
         {
             "name": "更多",
             "sub_button": [
+                {"type": "click", "name": "我要报告", "key": KEY_REPORT},
                 {"type": "click", "name": "防骗记忆卡", "key": KEY_MEMORY_CARD},
                 {"type": "click", "name": "使用帮助", "key": KEY_HELP},
             ],

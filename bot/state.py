@@ -20,6 +20,18 @@ log = logging.getLogger(__name__)
 KEY_MESSAGE = "fz:{{{c}}}:msg:{key}"  # dedupe: "pending" while running, then the reply as JSON
 KEY_SUBSCRIBERS = "fz:{{{c}}}:subscribers"  # set of openids following the Official Account
 KEY_CHECKS_BY_DAY = "fz:{{{c}}}:stats:checks:{day}"  # hash: verdict / type -> count
+KEY_CONVERSATION = "fz:{{{c}}}:conv:{channel}:{user}"  # JSON of a multi-turn flow, with a timeout
+KEY_INVITE = "fz:{{{c}}}:invite:{code}"  # one-time informant invite -> building
+KEY_INFORMANT = "fz:{{{c}}}:informant:{user}"  # set of buildings an informant is bound to
+KEY_INFORMANTS = "fz:{{{c}}}:informants"  # hash: user -> bound since (epoch)
+KEY_HOME = "fz:{{{c}}}:home:{user}"  # hash: building, unit a resident said they live in
+KEY_REPORT_SEQ = "fz:{{{c}}}:report:seq"  # counter behind short report ids (R1, R2, ...)
+KEY_REPORT = "fz:{{{c}}}:report:{id}"  # hash: one report
+KEY_REPORT_EVENTS = "fz:{{{c}}}:report:{id}:events"  # stream: who did what, when
+KEY_REPORTS_BY_TIME = "fz:{{{c}}}:reports"  # zset: report id -> created_at
+KEY_DEADLINES = "fz:{{{c}}}:deadlines"  # zset: report id -> deadline_at, for the worker
+KEY_HOUSEHOLD = "fz:{{{c}}}:household:{key}"  # report id of a household's open report (30 min)
+KEY_OUTBOX = "fz:{{{c}}}:outbox"  # stream: notifications for the worker to deliver
 
 PENDING = "pending"
 CHECK_STATS_TTL = 400 * 24 * 3600  # a year of daily figures, plus margin
@@ -127,6 +139,119 @@ class State:
     def checks_on(self, day: str) -> dict[str, int]:
         raw = self.conn.hgetall(self._key(KEY_CHECKS_BY_DAY, day=day))
         return {field: int(count) for field, count in raw.items()}
+
+    # --- conversations (multi-turn flows) ----------------------------------------------------
+    def get_conversation(self, channel: str, user: str) -> dict | None:
+        raw = self.conn.get(self._key(KEY_CONVERSATION, channel=channel, user=user))
+        return json.loads(raw) if raw else None
+
+    def set_conversation(self, channel: str, user: str, data: dict, ttl: int) -> None:
+        key = self._key(KEY_CONVERSATION, channel=channel, user=user)
+        self.conn.set(key, json.dumps(data, ensure_ascii=False), ex=ttl)
+
+    def clear_conversation(self, channel: str, user: str) -> None:
+        self.conn.delete(self._key(KEY_CONVERSATION, channel=channel, user=user))
+
+    # --- informants and residents -----------------------------------------------------------
+    def create_invite(self, code: str, building: str, ttl: int) -> bool:
+        return bool(self.conn.set(self._key(KEY_INVITE, code=code), building, nx=True, ex=ttl))
+
+    def use_invite(self, code: str) -> str | None:
+        """The invite's building, once: GETDEL makes a second use (or a race) find nothing."""
+        return self.conn.getdel(self._key(KEY_INVITE, code=code))
+
+    def bind_informant(self, user: str, building: str, now: float) -> None:
+        pipe = self.conn.pipeline(transaction=True)
+        pipe.sadd(self._key(KEY_INFORMANT, user=user), building)
+        pipe.hsetnx(self._key(KEY_INFORMANTS), user, int(now))
+        pipe.execute()
+
+    def informant_buildings(self, user: str) -> set[str]:
+        return set(self.conn.smembers(self._key(KEY_INFORMANT, user=user)))
+
+    def informants(self) -> dict[str, list[str]]:
+        users = self.conn.hkeys(self._key(KEY_INFORMANTS))
+        return {user: sorted(self.informant_buildings(user)) for user in users}
+
+    def set_home(self, user: str, building: str, unit: str | None) -> None:
+        self.conn.hset(self._key(KEY_HOME, user=user), mapping={"building": building, "unit": unit or ""})
+
+    def home_of(self, user: str) -> dict[str, str]:
+        return self.conn.hgetall(self._key(KEY_HOME, user=user))
+
+    # --- reports ----------------------------------------------------------------------------
+    def next_report_id(self) -> str:
+        return f"R{self.conn.incr(self._key(KEY_REPORT_SEQ))}"
+
+    def hold_household(self, household: str, report_id: str, ttl: int) -> str | None:
+        """SET NX: None when this report now holds the household, else the open report's id."""
+        key = self._key(KEY_HOUSEHOLD, key=household)
+        if self.conn.set(key, report_id, nx=True, ex=ttl):
+            return None
+        return self.conn.get(key)
+
+    def release_household(self, household: str, report_id: str) -> None:
+        key = self._key(KEY_HOUSEHOLD, key=household)
+        if self.conn.get(key) == report_id:
+            self.conn.delete(key)
+
+    def save_report(self, report: dict, event: dict, notices: list[dict]) -> None:
+        """A new report, its first event, its deadline and its notifications: all or nothing."""
+        rid = report["id"]
+        pipe = self.conn.pipeline(transaction=True)
+        pipe.hset(self._key(KEY_REPORT, id=rid), mapping=_flat(report))
+        pipe.zadd(self._key(KEY_REPORTS_BY_TIME), {rid: report["created_at"]})
+        pipe.zadd(self._key(KEY_DEADLINES), {rid: report["deadline_at"]})
+        self._queue_event(pipe, rid, event)
+        self._queue_notices(pipe, notices)
+        pipe.execute()
+
+    def update_report(self, rid: str, changes: dict, event: dict, notices: list[dict]) -> None:
+        pipe = self.conn.pipeline(transaction=True)
+        pipe.hset(self._key(KEY_REPORT, id=rid), mapping=_flat(changes))
+        if "deadline_at" in changes:
+            pipe.zadd(self._key(KEY_DEADLINES), {rid: changes["deadline_at"]})
+        self._queue_event(pipe, rid, event)
+        self._queue_notices(pipe, notices)
+        pipe.execute()
+
+    def _queue_event(self, pipe, rid: str, event: dict) -> None:
+        pipe.xadd(self._key(KEY_REPORT_EVENTS, id=rid), _flat(event))
+
+    def _queue_notices(self, pipe, notices: list[dict]) -> None:
+        for notice in notices:
+            pipe.xadd(self._key(KEY_OUTBOX), _flat(notice))
+
+    def get_report(self, rid: str) -> dict | None:
+        raw = self.conn.hgetall(self._key(KEY_REPORT, id=rid))
+        return _unflat(raw) if raw else None
+
+    def report_ids(self) -> list[str]:
+        return self.conn.zrange(self._key(KEY_REPORTS_BY_TIME), 0, -1)
+
+    def report_events(self, rid: str) -> list[dict]:
+        entries = self.conn.xrange(self._key(KEY_REPORT_EVENTS, id=rid))
+        return [{"event_id": eid, **_unflat(fields)} for eid, fields in entries]
+
+    # --- outbox -----------------------------------------------------------------------------
+    def outbox(self, count: int = 1000) -> list[dict]:
+        entries = self.conn.xrange(self._key(KEY_OUTBOX), count=count)
+        return [{"entry_id": eid, **_unflat(fields)} for eid, fields in entries]
+
+
+def _flat(values: dict) -> dict[str, str]:
+    """Redis hashes and streams hold strings: every value goes in as JSON, so types come back."""
+    return {key: json.dumps(value, ensure_ascii=False) for key, value in values.items()}
+
+
+def _unflat(values: dict[str, str]) -> dict:
+    out = {}
+    for key, raw in values.items():
+        try:
+            out[key] = json.loads(raw)
+        except ValueError:  # written by hand or by an older version: keep the text
+            out[key] = raw
+    return out
 
 
 def reply_to_json(text: str) -> str:

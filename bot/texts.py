@@ -56,4 +56,95 @@ SORRY = (
 MENU_LINK_OPENED = ""  # a VIEW click opened a web page; WeChat shows nothing back
 
 
+# --- informants and reports ----------------------------------------------------------------
+
+RISK_NAMES = {"high": "高风险", "medium": "中风险", "low": "低风险"}
+
+BIND_DONE = "绑定成功！您现在是 {buildings} 的反诈信息员。\n发现邻居可能被骗，发“报告”告诉我，我马上通知网格员。"
+BIND_BAD_CODE = "这个邀请码不对或已经用过了。请向网格长要一个新的邀请码，再发“绑定 邀请码”。"
+BIND_HOWTO = "请发“绑定 邀请码”，邀请码由网格长提供。例如：绑定 K7Q2MX"
+
+HOME_SAVED = "记下了：您住在 {place}。您遇到紧急情况时，我会直接通知这里的网格员。"
+HOME_UNKNOWN_BUILDING = "抱歉，没认出楼栋。请这样说：我住3栋2单元"
+
+NOT_INFORMANT = (
+    "上报邻居情况需要先成为楼栋反诈信息员。\n"
+    "请联系您所在网格的网格长领取邀请码，然后发“绑定 邀请码”。\n"
+    "如果是您自己收到可疑消息，直接把内容发给我就行；情况紧急请拨打 110。"
+)
+
+REPORT_ASK_LOCATION = "请告诉我是哪一栋、哪个单元（知道门牌更好），例如：3栋2单元502。\n随时发“取消”可以退出。"
+REPORT_ASK_SITUATION = "请简单说说发生了什么，例如：王阿姨情绪很焦虑，说要去银行转账。\n随时发“取消”可以退出。"
+REPORT_LOCATION_UNREAD = "没认出楼栋，请再说一次，例如：3栋2单元502。发“取消”退出。"
+REPORT_CONFIRM = (
+    "请确认这份报告：\n"
+    "地点：{place}\n"
+    "人员：{person}\n"
+    "情况：{situation}\n"
+    "风险：{risk}{reasons}\n"
+    "\n回复“确认”提交，“修改”重新描述，“取消”放弃。"
+)
+REPORT_CONFIRM_AGAIN = "请回复“确认”提交，“修改”重新描述，或“取消”放弃。"
+REPORT_FILED = (
+    "已提交，报告编号 {id}（{risk}）。\n"
+    "已通知{grid}的{handlers}，请在{deadline}前联系到当事人。\n"
+    "如果情况紧急，请直接拨打网格长电话{leader_phone}或 110。谢谢您！"
+)
+REPORT_MERGED = (
+    "这户人家刚才已有人报告（编号 {id}），您的情况已补充进去{raised}，网格员会一并处理。谢谢您！"
+)
+REPORT_RAISED = "，风险已提高为{risk}"
+REPORT_CANCELLED = "好的，已取消，没有提交任何报告。"
+REPORT_UNKNOWN_PLACE = "楼栋不明"
+REPORT_UNKNOWN_PERSON = "未说明"
+REPORT_NO_GRID = "社区值班室"
+REPORT_HANDLERS = "网格长和预警专员"
+REPORT_HANDLERS_DUTY = "值班员"
+
+# Notifications for staff (queued in the outbox; the worker delivers them).
+NOTICE_NEW = (
+    "【反诈预警·{risk}】{id}\n"
+    "地点：{place}\n人员：{person}\n情况：{situation}\n"
+    "请在{deadline}前电话和上门确认。回复“认领 {id}”接手。"
+)
+NOTICE_UPDATE = "【反诈预警·更新】{id}（{risk}）又有信息员报告：{situation}"
+NOTICE_GROUP = "【反诈预警·{risk}】{id} {place}：{situation}（详情见应用消息，请尽快认领）"
+
+DANGER_LEAD = (
+    "⚠️ 请马上停下！这很可能正在被骗：\n"
+    "1. 立刻挂断电话，退出对方让您下载的会议或共享屏幕软件；\n"
+    "2. 不要转账、不要说验证码；\n"
+    "3. 拨打 96110 反诈专线，已经转了钱请马上打 110。\n"
+    "回复 1，让网格员马上联系您。"
+)
+DANGER_FILED = "已通知网格员（编号 {id}），他们会尽快打电话或上门找您。请先不要转账，也不要接陌生电话。"
+DANGER_ASK_HOME = "请告诉我您住几栋几单元（例如：3栋2单元502），网格员马上来找您。"
+
 # --- scam check reply (owned by bot/detection) ------------------------------------------
+
+CHECK_HEADLINE = {
+    "scam": "⚠️ 高度疑似诈骗！",
+    "suspicious": "⚠️ 可疑，请小心！",
+    "safe": "✅ 暂未发现诈骗特征。",
+}
+CHECK_TYPE = "类型：{name}"
+CHECK_WHY = "为什么：\n{why}"
+CHECK_TODO_TITLE = "现在请这样做："
+CHECK_TODO_SCAM = (
+    "不转账、不汇款，对方怎么催都不转",
+    "不透露验证码和银行卡密码",
+    "不下载陌生APP，不开屏幕共享",
+    "拿不准就拨打 96110 咨询",
+    "已经转了钱，立即拨打 110 报警",
+)
+CHECK_TODO_SUSPICIOUS = (
+    "先别转账，验证码不告诉任何人",
+    "不点陌生链接，不下载陌生APP",
+    "拨打 96110 问一问，或和家人商量",
+    "已经转了钱，立即拨打 110 报警",
+)
+CHECK_LINK = "消息里的链接不要点开：{link}"
+CHECK_APP = "不要下载：{apps}"
+CHECK_WORDS = "可疑的字句：{words}"
+CHECK_SAFE_TIP = "提醒：陌生人让转账、要验证码，一律不理；拿不准就拨打 96110。"
+CHECK_UNSURE = "这条消息我没有看出骗局的样子，但我也会看错。"

@@ -11,7 +11,7 @@ import redis
 
 from bot import create_app
 from bot.playground.wxclient import WeChatServer
-from tests.redis_server import PrivateRedis
+from bot.scripts.redis_server import PrivateRedis
 
 TOKEN = "fanzhatesttoken"
 APP_ID = "wxfanzhatest0001"

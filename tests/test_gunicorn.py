@@ -13,7 +13,7 @@ import requests
 
 from bot.scripts import wechat_probe
 from tests.conftest import AES_KEY, APP_ID, OLD_AES_KEY, TOKEN
-from tests.redis_server import free_port
+from bot.scripts.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 30.
         try:
             if requests.get(url + "/healthz", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still loading
             pass
         time.sleep(0.2)
     raise RuntimeError("gunicorn did not become healthy")

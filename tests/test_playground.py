@@ -67,7 +67,7 @@ def test_terminal_chat_reads_piped_lines(redis_url, community_id):
 
 
 def test_health_is_503_when_configured_redis_is_down(community_id):
-    from tests.redis_server import free_port
+    from bot.scripts.redis_server import free_port
 
     app = create_app({"redis_url": f"redis://127.0.0.1:{free_port()}/0", "community_id": community_id})
     response = app.test_client().get("/healthz")

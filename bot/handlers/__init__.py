@@ -5,7 +5,7 @@ Every handler has the signature (msg, ctx) -> Reply and never touches Flask or R
 
 from __future__ import annotations
 
-from bot.handlers import events, fallback, help, media, scam_check
+from bot.handlers import events, fallback, help, informant, media, scam_check
 from bot.menu import KEY_CHECK_HOWTO, KEY_HELP
 from bot.messages import Incoming
 from bot.router import Route
@@ -22,10 +22,15 @@ ROUTES = [
     Route("welcome", is_event("subscribe"), events.welcome),
     Route("farewell", is_event("unsubscribe"), events.farewell),
     Route("menu_view", is_event("view"), events.menu_link_opened),
+    Route("conversation", informant.in_conversation, informant.continue_conversation),
+    Route("report_start", informant.wants_to_report, informant.start_report),
     Route("menu_help", is_event("click", KEY_HELP, KEY_CHECK_HOWTO), help.show_help),
     Route("menu_other", is_event("click"), help.show_help),
     Route("help", help.is_help_request, help.show_help),
     Route("greeting", help.is_greeting, help.greet),
+    Route("bind", informant.is_bind, informant.bind),
+    Route("home", informant.is_home, informant.save_home),
+    Route("one_shot_report", informant.is_one_shot_report, informant.one_shot_report),
     Route("unreadable_media", media.is_unreadable, media.explain_unreadable),
     Route("empty_text", scam_check.is_empty_text, scam_check.ask_for_text),
     Route("scam_check", scam_check.has_text_to_check, scam_check.check_message),

@@ -1,10 +1,16 @@
-"""The scam check: a resident forwards or pastes something; tell them what it is and what to do."""
+"""The scam check: a resident forwards or pastes something; tell them what it is and what to do.
+
+When the resident's own words show they are being scammed right now ("已经转了", "让我下载会议
+软件"), the reply leads with the dissuasion script and offers to have the grid call them.
+"""
 
 from __future__ import annotations
 
 from bot import texts
 from bot.detection.advice import render_check_reply
 from bot.messages import Incoming, Reply
+from bot.reports import conversation
+from bot.reports.parse import danger_now
 
 CHECKABLE_KINDS = frozenset({"text", "link", "voice"})
 
@@ -20,7 +26,17 @@ def is_empty_text(msg: Incoming, ctx) -> bool:
 def check_message(msg: Incoming, ctx) -> Reply:
     verdict = ctx.detector.check(msg.text)
     ctx.state.record_check(ctx.today(), verdict.verdict, verdict.type)
+    phrases = danger_now(msg.text, ctx.report_rules()) if msg.kind != "link" else ()
+    if phrases:
+        return Reply(offer_help_now(msg, ctx, phrases))
     return Reply(render_check_reply(verdict, ctx.knowledge))
+
+
+def offer_help_now(msg: Incoming, ctx, phrases: tuple[str, ...]) -> str:
+    step = conversation.Step(
+        "offer_help", texts.DANGER_LEAD, {"situation": msg.text[:300], "reasons": list(phrases)}
+    )
+    return conversation.begin(msg, ctx, step)
 
 
 def ask_for_text(msg: Incoming, ctx) -> Reply:

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from bot.menu import OFFICIAL_MENU
 from bot.playground.wxclient import WeChatServer
+from bot.scripts.invite import new_code
 
 bp = Blueprint(
     "playground",
@@ -37,8 +38,39 @@ def wechat_server() -> WeChatServer:
 @bp.get("")
 @bp.get("/")
 def page():
-    config = current_app.extensions["fanzha"].config
-    return render_template("playground.html", menu=OFFICIAL_MENU, encrypted=config.aes_enabled)
+    services = current_app.extensions["fanzha"]
+    return render_template(
+        "playground.html", menu=OFFICIAL_MENU, encrypted=services.config.aes_enabled,
+        buildings=services.ctx.registry().buildings,
+    )
+
+
+@bp.post("/invite")
+def invite():
+    """What a grid leader does with `python -m bot.scripts.invite`: a one-time code for a building."""
+    services = current_app.extensions["fanzha"]
+    building = str((request.get_json(silent=True) or {}).get("building") or "")
+    if building not in services.ctx.registry().buildings:
+        return jsonify(error="没有这个楼栋"), 400
+    code = new_code()
+    while not services.ctx.state.create_invite(code, building, 7 * 86400):
+        code = new_code()
+    return jsonify(code=code, building=building)
+
+
+@bp.get("/inbox")
+def inbox():
+    """What each staff member would receive: the outbox, grouped by recipient."""
+    services = current_app.extensions["fanzha"]
+    registry = services.ctx.registry()
+    boxes: dict[str, dict] = {}
+    for entry in services.ctx.state.outbox():
+        person = registry.person(entry["recipient"])
+        name = person.name if person else entry["recipient"]
+        box = boxes.setdefault(entry["recipient"], {"recipient": entry["recipient"], "name": name,
+                                                    "channel": entry["channel"], "messages": []})
+        box["messages"].append(entry["content"])
+    return jsonify(inboxes=list(boxes.values()))
 
 
 @bp.post("/send")

@@ -87,25 +87,35 @@ def checks(p: Probe) -> list[tuple[str, Callable[[], bool]]]:
     def media(kind: str) -> Callable[[], bool]:
         return lambda: "粘贴" in p.reply(w.deliver(w.fields("probe", kind, MediaId="m")))
 
+    link = w.fields("probe", "link", Title="公安通知", Description=SCAM, Url="http://x.example.top")
+    voice = w.fields("probe", "voice", MediaId="m", Format="amr", Recognition=SCAM)
+
+    def warns(fields) -> bool:
+        return "诈骗" in p.reply(w.deliver(fields))
+
+    def event(user: str, name: str, key: str = "") -> str:
+        return p.reply(w.deliver(w.event(user, name, key)))
+
+    def forged() -> bool:
+        d = w.deliver(w.text("probe", "x"))
+        return p.status(Delivery({**d.query, "msg_signature": "f" * 40}, d.body)) == 403
+
     dtd = b'<!DOCTYPE x [<!ENTITY a "b">]><xml><Content>&a;</Content></xml>'
     return [
         ("GET verification and forged GET", verification),
         ("plaintext mode text", lambda: "反诈" in p.reply(w.deliver(w.text("probe", "帮助"), encrypted=False))),
         ("安全模式 text, encrypted reply", lambda: "诈骗" in p.reply(w.deliver(w.text("probe", SCAM)))),
-        ("link checked like text", lambda: "诈骗" in p.reply(w.deliver(
-            w.fields("probe", "link", Title="公安通知", Description=SCAM, Url="http://x.example.top"))))),
-        ("voice Recognition checked", lambda: "诈骗" in p.reply(w.deliver(
-            w.fields("probe", "voice", MediaId="m", Format="amr", Recognition=SCAM))))),
+        ("link checked like text", lambda: warns(link)),
+        ("voice Recognition checked", lambda: warns(voice)),
         ("image explained", media("image")),
         ("video explained", media("video")),
         ("file explained", media("file")),
         ("location explained", media("location")),
-        ("subscribe welcome", lambda: "欢迎" in p.reply(w.deliver(w.event("probe_new", "subscribe"))))),
-        ("unsubscribe quiet", lambda: p.reply(w.deliver(w.event("probe_new", "unsubscribe"))) == ""),
-        ("menu CLICK", lambda: "反诈" in p.reply(w.deliver(w.event("probe", "CLICK", "HELP"))))),
-        ("menu VIEW quiet", lambda: p.reply(w.deliver(w.event("probe", "VIEW", "https://x.example")))) == ""),
-        ("forged signature 403", lambda: p.status(Delivery(
-            {**w.deliver(w.text("probe", "x")).query, "msg_signature": "f" * 40}, w.deliver(w.text("probe", "x")).body)) == 403),
+        ("subscribe welcome", lambda: "欢迎" in event("probe_new", "subscribe")),
+        ("unsubscribe quiet", lambda: event("probe_new", "unsubscribe") == ""),
+        ("menu CLICK", lambda: "反诈" in event("probe", "CLICK", "HELP")),
+        ("menu VIEW quiet", lambda: event("probe", "VIEW", "https://x.example") == ""),
+        ("forged signature 403", forged),
         ("stale timestamp 403", stale),
         ("non-XML 400", lambda: p.status(with_signature(b"hello")) == 400),
         ("DTD/entities 400", lambda: p.status(with_signature(dtd)) == 400),

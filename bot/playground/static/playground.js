@@ -57,6 +57,48 @@
   document.querySelectorAll(".sample").forEach(function (button) {
     button.addEventListener("click", function () { text.value = button.textContent; text.focus(); });
   });
+  const role = document.getElementById("role");
+  role.addEventListener("change", function () {
+    user.value = role.value === "informant" ? "informant1" : "resident";
+    document.getElementById("invite-row").hidden = role.value !== "informant";
+  });
+  document.getElementById("invite").addEventListener("click", async function () {
+    const building = document.getElementById("building").value;
+    const response = await fetch("invite", {
+      method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({building: building}),
+    });
+    const data = await response.json();
+    if (!response.ok) { bubble(data.error, "error"); return; }
+    bubble("网格长给了你 " + building + " 的邀请码：" + data.code, "note");
+    text.value = "绑定 " + data.code;
+    text.focus();
+  });
+
+  const inbox = document.getElementById("inbox");
+  async function refreshInbox() {
+    try {
+      const data = await (await fetch("inbox")).json();
+      if (!data.inboxes.length) return;
+      inbox.replaceChildren();
+      data.inboxes.forEach(function (box) {
+        const card = document.createElement("section");
+        card.className = "box";
+        const title = document.createElement("h3");
+        title.textContent = box.name + "（" + (box.channel === "wecom_group" ? "网格群" : "企业微信") + "）";
+        card.appendChild(title);
+        box.messages.forEach(function (message) {
+          const item = document.createElement("pre");
+          item.textContent = message;
+          card.appendChild(item);
+        });
+        inbox.appendChild(card);
+      });
+    } catch (err) { /* the bot restarted: try again on the next tick */ }
+  }
+  setInterval(refreshInbox, 2000);
+  refreshInbox();
+
   document.getElementById("subscribe").addEventListener("click", function () {
     bubble("你关注了公众号", "note");
     send({kind: "event", event: "subscribe"});

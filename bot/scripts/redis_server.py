@@ -1,4 +1,4 @@
-"""A private, throwaway redis-server for the test run (when REDIS_URL is not given)."""
+"""A private, throwaway redis-server for tests and benchmarks (when REDIS_URL is not given)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,151 @@
+"""The detector: one library, its precomputed indexes, and check(text) -> Verdict."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from bot.detection import scoring
+from bot.detection.library import Library
+from bot.detection.normalize import normalize_message, normalize_phrase, quote
+from bot.detection.phrases import PhraseIndex, pairs_of
+from bot.detection.terms import Owner, TermHit, TermIndex
+from bot.detection.tokenizer import base_tokenizer, tokenizer_with
+from bot.detection.verdict import SAFE, SUSPICIOUS, Match, Verdict
+
+log = logging.getLogger(__name__)
+
+MAX_MATCHES = 5
+MAX_EVIDENCE = 8
+
+
+class Detector:
+    """Build once per library (the indexes are the slow part); check() is cheap and thread-safe."""
+
+    def __init__(self, library: Library):
+        self.library = library
+        self.types = {t.id: t for t in library.types}
+        self.weights = {
+            sid: sig.weight if sig.weight is not None else scoring.DEFAULT_SIGNAL_WEIGHTS[sid]
+            for sid, sig in library.signals.items()
+        }
+        self.thresholds = {**scoring.DEFAULT_THRESHOLDS, **library.thresholds}
+        terms = self._collect_terms()
+        tokenizer = tokenizer_with(terms)
+        self.terms = TermIndex(terms, tokenizer)
+        self._build_phrases(tokenizer)
+
+    def _build_phrases(self, tokenizer) -> None:
+        seen: set[tuple[str, str]] = set()
+        self.phrase_type: list[str] = []
+        self.phrase_text: list[str] = []
+        normalized: list[str] = []
+        for scam_type in self.library.types:
+            for phrase in scam_type.phrasings:
+                norm = normalize_phrase(phrase)
+                if len(norm) < 2 or (scam_type.id, norm) in seen:
+                    continue
+                seen.add((scam_type.id, norm))
+                self.phrase_type.append(scam_type.id)
+                self.phrase_text.append(phrase)
+                normalized.append(norm)
+        self.phrases = PhraseIndex(normalized, tokenizer, base_tokenizer().total)
+
+    def _collect_terms(self) -> dict[str, list[Owner]]:
+        terms: dict[str, list[Owner]] = defaultdict(list)
+        for scam_type in self.library.types:
+            for word in scam_type.keywords:
+                terms[normalize_phrase(word)].append(("kw", scam_type.id))
+        for signal in self.library.signals.values():
+            for word in signal.words:
+                terms[normalize_phrase(word)].append(("sig", signal.id))
+        return dict(terms)
+
+    def check(self, text: str) -> Verdict:
+        """Judge one message. Never raises: a bug here must not cost the resident an answer."""
+        try:
+            return self._check(text if isinstance(text, str) else str(text))
+        except Exception:  # noqa: BLE001 — logged with the trace; the resident still gets a reply
+            log.exception("detector failed on a message of %d characters", len(str(text)))
+            return Verdict(SUSPICIOUS, None, None, None, 0.0, breakdown={"error": True})
+
+    def _check(self, text: str) -> Verdict:
+        norm = normalize_message(text)
+        compact = norm.compact
+        if not compact and not norm.extracted["links"]:
+            return Verdict(SAFE, None, None, None, 0.0, extracted=norm.extracted)
+        hits = self.terms.find(compact, pairs_of(compact))
+        found = self.phrases.search(compact)
+        evidence, fired = self._gather(found, hits)
+        return self._decide(norm, found, hits, evidence, fired)
+
+    def _gather(self, found: dict, hits: list[TermHit]) -> tuple[dict[str, scoring.TypeEvidence], list[str]]:
+        evidence: dict[str, scoring.TypeEvidence] = defaultdict(scoring.TypeEvidence)
+        for index, (score, _start) in found.items():
+            evidence[self.phrase_type[index]].similarities.append(score / 100.0)
+        fired: list[str] = []
+        asked: set[str] = set()
+        for hit in hits:
+            for kind, owner in hit.owners:
+                if kind == "kw":
+                    evidence[owner].keywords.append(hit.term)
+                elif kind == "ask":
+                    asked.add(owner)
+                elif owner not in fired:
+                    fired.append(owner)
+        self._asked = asked
+        return evidence, fired
+
+    def _decide(self, norm, found, hits, evidence, fired) -> Verdict:
+        extracted = norm.extracted
+        type_scores = {tid: ev.score() for tid, ev in evidence.items()}
+        best_type = self._pick_type(type_scores, evidence)
+        type_score = type_scores.get(best_type, 0.0) if best_type else 0.0
+        signals = scoring.signal_score(fired, self.weights)
+        score = scoring.combine(type_score, signals, bool(extracted["links"]))
+        verdict = scoring.verdict_for(score, self.thresholds)
+        scam_type = self.types.get(best_type) if best_type and verdict != SAFE else None
+        matches = self._matches(found, best_type)
+        fired_sorted = tuple(sorted(fired, key=lambda s: -self.weights.get(s, 0.0)))
+        return Verdict(
+            verdict=verdict,
+            type=scam_type.id if scam_type else None,
+            type_name=scam_type.name if scam_type else None,
+            risk=scam_type.risk if scam_type else None,
+            score=round(score, 4),
+            matches=matches,
+            signals=fired_sorted,
+            evidence=self._evidence(norm, found, matches, hits, best_type),
+            extracted=extracted,
+            breakdown={"type_score": round(type_score, 3), "signal_score": round(signals, 3),
+                       "types": {k: round(v, 3) for k, v in sorted(type_scores.items(), key=lambda kv: -kv[1])[:5]}},
+        )
+
+    def _pick_type(self, type_scores: dict[str, float], evidence: dict) -> str | None:
+        """The type with most evidence; when none passes the floor, the closest phrasing's type."""
+        if not type_scores:
+            return None
+        ranked = sorted(type_scores, key=lambda t: (type_scores[t], evidence[t].best_similarity()), reverse=True)
+        return ranked[0]
+
+    def _matches(self, found: dict, best_type: str | None) -> tuple[Match, ...]:
+        floor = scoring.PHRASE_FLOOR * 100
+        strong = [(i, s) for i, (s, _start) in found.items() if s > floor]
+        # The chosen type's phrasings first: they are the explanation of the verdict.
+        strong.sort(key=lambda item: (self.phrase_type[item[0]] == best_type, item[1]), reverse=True)
+        return tuple(
+            Match(self.phrase_type[i], self.phrase_text[i], round(s / 100.0, 3)) for i, s in strong[:MAX_MATCHES]
+        )
+
+    def _evidence(self, norm, found, matches, hits, best_type) -> tuple[str, ...]:
+        words: list[str] = []
+        by_text = {self.phrase_text[i]: i for i in found}
+        for match in matches[:3]:
+            index = by_text.get(match.phrase)
+            if index is not None:
+                part = self.phrases.aligned_text(index, norm.compact, found[index][1])
+                words.append(quote(part, norm.folded) if part else "")
+        for hit in hits:
+            if any(kind == "sig" or owner == best_type for kind, owner in hit.owners):
+                words.append(hit.term)
+        return tuple(dict.fromkeys(w for w in words if w))[:MAX_EVIDENCE]

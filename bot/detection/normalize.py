@@ -1,0 +1,126 @@
+"""Turn a forwarded message into the compact form the matcher compares.
+
+Scammers dodge keyword filters by spacing and decorating words (刷 单, 刷*单, 薇信, 加V) and by
+full-width or traditional characters. Everything here undoes that, the same way for the message
+and for the library's phrasings, so both sides meet in one alphabet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from bot.detection.extract import extract_all, link_spans
+
+# Long pastes (a whole chat history) are cut: the first part carries the pitch, and a bounded
+# input keeps the check well inside WeChat's 5 s reply window whatever a user sends.
+MAX_CHARS = 8000
+
+# Sentence ends become one boundary mark; other symbols are dropped (they are what evaders
+# insert between characters). Commas are dropped too: a phrasing may span "，".
+BOUNDARY = "。"
+_SENTENCE_END = re.compile(r"[。！？!?；;\n\r…]+")
+_NOT_WORD = re.compile(r"[^\w。]|_", re.UNICODE)
+_DIGITS = re.compile(r"\d+")
+_BOUNDARY_RUN = re.compile(r"。{2,}")
+
+# Traditional forms of the characters that matter in scam wording (NFKC does not fold them).
+_TRADITIONAL = str.maketrans(
+    "驗證碼轉賬帳戶銀錢貸網絡訊號聯係繫點擊連結鏈獎領務單員會資盤穩賺傭們這個來裡為時請問對與幫給"
+    "實認續費計劃額優惠開關閉業績達紅親愛媽車險報還項寶",
+    "验证码转账账户银钱贷网络讯号联系系点击连结链奖领务单员会资盘稳赚佣们这个来里为时请问对与帮给"
+    "实认续费计划额优惠开关闭业绩达红亲爱妈车险报还项宝",
+)
+
+# Variant spellings used to slip past filters, matched after spacing is removed (so "薇 信" is
+# already "薇信"). One combined pattern keeps it to a single pass over long messages.
+_VARIANT_TABLE = (
+    (r"[薇威徽魏嶶]信|v信|wei信|vx|wx|weixin|微x|w信", "微信"),
+    (r"加v(?!信)|加微(?!信)", "加微信"),
+    (r"扣扣|企鹅号", "qq"),
+    (r"shua单|刷dan", "刷单"),
+    (r"兼zhi|jian职", "兼职"),
+    (r"yhk", "银行卡"),
+    (r"sfz", "身份证"),
+    (r"yzm", "验证码"),
+    (r"zfb", "支付宝"),
+    (r"转帐", "转账"),
+    (r"帐户", "账户"),
+    (r"帐号", "账号"),
+    (r"返俐|反利", "返利"),
+)
+_VARIANTS = re.compile("|".join(f"({pattern})" for pattern, _ in _VARIANT_TABLE))
+_VARIANT_REPL = tuple(repl for _, repl in _VARIANT_TABLE)
+
+
+def _variant(match: re.Match[str]) -> str:
+    return _VARIANT_REPL[match.lastindex - 1]
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The message in compact form plus what was pulled out of it."""
+
+    compact: str
+    extracted: dict = field(default_factory=dict)
+    folded: str = ""  # before compacting: what evidence is quoted from
+
+
+def fold(text: str) -> str:
+    """Width, case and traditional forms folded; spacing and symbols still in place."""
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS])
+    return text.lower().translate(_TRADITIONAL)
+
+
+def compact(folded: str) -> str:
+    """Drop symbols and spaces, keep one boundary per sentence end, undo variant spellings."""
+    text = _SENTENCE_END.sub(BOUNDARY, folded)
+    text = _NOT_WORD.sub("", text)
+    text = _BOUNDARY_RUN.sub(BOUNDARY, text)
+    text = _VARIANTS.sub(_variant, text)
+    # Numbers become one placeholder: "日赚300" and "日赚500" are the same pitch.
+    return _DIGITS.sub("#", text).strip(BOUNDARY)
+
+
+def normalize_phrase(text: str) -> str:
+    """How the library's phrasings and keywords are normalized (no extraction needed)."""
+    return compact(fold(_strip_controls(text)))
+
+
+def normalize_message(text: str) -> Normalized:
+    """Normalize a resident's message and pull out links, phones, amounts and app names."""
+    folded = fold(_strip_controls(text))
+    spans = link_spans(folded)
+    extracted = extract_all(folded, spans)
+    without_links = _blank_spans(folded, spans)
+    return Normalized(compact=compact(without_links), extracted=extracted, folded=without_links)
+
+
+def quote(compact_part: str, folded: str) -> str:
+    """The stretch of the folded message that compact_part came from (digits and symbols back)."""
+    pieces = [r"\d+" if ch == "#" else re.escape(ch) for ch in compact_part if ch != BOUNDARY]
+    if not pieces or len(pieces) > 80:
+        return compact_part
+    found = re.search(r"(?:\W|_)*?".join(pieces), folded)
+    return found.group(0) if found else compact_part
+
+
+def _strip_controls(text: str) -> str:
+    # Control and format characters (zero-width joiners, RTL marks) are a common way to split
+    # a word invisibly; newlines stay because they end sentences.
+    if text.isprintable():
+        return text
+    return "".join(ch for ch in text if ch in "\n\r" or unicodedata.category(ch)[0] != "C")
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    parts, last = [], 0
+    for start, end in spans:
+        parts.append(text[last:start])
+        parts.append(" ")
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)

@@ -1,0 +1,115 @@
+"""Find the library's keywords and signal words in a compact message.
+
+Lookup goes through the message's distinct character pairs, so the cost follows the message,
+not the size of the word lists. Short words are then checked with jieba: "中奖" inside "集中奖励"
+is not a word of the message. Words right after a warning ("请勿泄露验证码", "谨防刷单") are
+the message protecting the reader, not a scammer asking, and are not counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import jieba
+
+from bot.detection.normalize import BOUNDARY
+from bot.detection.tokenizer import is_whole
+
+# Owners of a term: ("kw", type_id) for a type keyword, ("sig", signal_id) for a signal word.
+Owner = tuple[str, str]
+
+_NEGATION = re.compile(r"勿|不要|不会|不得|不可|千万别|别给|别把|别信|谨防|警惕|严禁|防范|防止|提防|绝不|从不|切莫|拒绝|以防|小心")
+_LOOKBACK = 8
+# A sentence that names scams as scams ("…都是诈骗", "谨防…骗局") is a warning to the reader,
+# as in anti-fraud posters and police notices; its words are not counted. Scammers' own uses
+# ("你涉嫌诈骗案", "我们不是骗子") are excluded from the markers.
+_WARNING = re.compile(
+    r"(?<!涉嫌)(?<!不是)(?<!参与)(?<!涉及)(?:诈骗|骗子)(?!案|犯罪|团伙|集团|罪)"
+    r"|骗局|套路|反诈|防骗|防诈|谨防|警惕|上当|受骗"
+)
+# A sensitive word right after a request verb is the scammer's ask ("请提供您的身份证号码",
+# "把验证码发给我", "下载这个APP"); the bare word also turns up in genuine notices ("您尾号
+# 1234的银行卡…"). Such hits are reported with owner kind "ask" so the score can weigh them more.
+_ASK = re.compile(
+    r"提供|告诉|告知|报一下|报给|报下|念|读给|发给|发我|发送|输入|填写|填入|添加|加我|加一下|下载|安装"
+    r"|转到|转入|汇到|汇入|打到|存到|存入|扫一下|扫码|点击|登录|核对|说一下|给我|拍一?张|上传|开通|开启|打开"
+)
+ASKABLE = frozenset({"transfer", "verification_code", "personal_info", "app_download", "safe_account"})
+_ASK_LOOKBACK = 10
+# Secrecy and urgency words are themselves negative ("不要告诉家人", "不要挂电话").
+NEGATION_EXEMPT = frozenset({("sig", "secrecy"), ("sig", "urgency")})
+# Words this short are the ones that most often straddle two real words.
+_CHECK_BOUNDARY_MAX_LEN = 2
+# A word repeated all through a long chat is judged on its first few occurrences.
+_MAX_TRIES = 12
+
+
+@dataclass(frozen=True)
+class TermHit:
+    term: str
+    owners: tuple[Owner, ...]
+
+
+class TermIndex:
+    """term -> owners, indexed by the term's first two characters."""
+
+    def __init__(self, terms: dict[str, list[Owner]], tokenizer: jieba.Tokenizer):
+        self.tokenizer = tokenizer
+        self.owners = {term: tuple(dict.fromkeys(owners)) for term, owners in terms.items() if len(term) >= 2}
+        self.by_head: dict[str, list[str]] = defaultdict(list)
+        for term in sorted(self.owners, key=len, reverse=True):
+            self.by_head[term[:2]].append(term)
+
+    def find(self, text: str, pairs: set[str]) -> list[TermHit]:
+        """Terms present in text (pairs = its set of 2-character substrings)."""
+        hits = []
+        warnings: dict[int, bool] = {}
+        for head in pairs & self.by_head.keys():
+            for term in self.by_head[head]:
+                owners = self._owners_at_any(text, term, warnings)
+                if owners:
+                    hits.append(TermHit(term, owners))
+        return hits
+
+    def _owners_at_any(self, text: str, term: str, warnings: dict[int, bool]) -> tuple[Owner, ...]:
+        """Owners for which some occurrence of term counts (whole word, not negated)."""
+        owners = self.owners[term]
+        found: list[Owner] = []
+        start, tries = text.find(term), 0
+        while start >= 0 and tries < _MAX_TRIES:
+            tries += 1
+            if _in_warning(text, start, warnings):
+                pass
+            elif len(term) > _CHECK_BOUNDARY_MAX_LEN or is_whole(self.tokenizer, text, start, start + len(term)):
+                negated = _negated(text, start)
+                found.extend(o for o in owners if o not in found and (not negated or o in NEGATION_EXEMPT))
+                if not negated and _asked(text, start):
+                    found.extend(("ask", o[1]) for o in owners if o[1] in ASKABLE and ("ask", o[1]) not in found)
+            start = text.find(term, start + 1)
+        return tuple(found)
+
+
+def _asked(text: str, start: int) -> bool:
+    window = text[max(0, start - _ASK_LOOKBACK) : start].rsplit(BOUNDARY, 1)[-1]
+    return bool(_ASK.search(window))
+
+
+def _negated(text: str, start: int) -> bool:
+    window = text[max(0, start - _LOOKBACK) : start]
+    window = window.rsplit(BOUNDARY, 1)[-1]
+    return bool(_NEGATION.search(window))
+
+
+def _in_warning(text: str, pos: int, cache: dict[int, bool]) -> bool:
+    """Is pos inside a sentence that warns about scams? (cached per sentence start)"""
+    start = text.rfind(BOUNDARY, 0, pos) + 1
+    if start not in cache:
+        end = text.find(BOUNDARY, pos)
+        cache[start] = bool(_WARNING.search(text, start, end if end >= 0 else len(text)))
+    return cache[start]
+
+
+def has_warning(text: str) -> bool:
+    return bool(_WARNING.search(text))

@@ -1,0 +1,143 @@
+"""The detection engine on its own small library (tests/fixtures/patterns_small.yaml)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.detection import Detector, Match, Verdict, load_library
+from bot.detection.advice import MAX_REPLY, render_check_reply
+from bot.detection.knowledge import KnowledgeBase, KnowledgeError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SMALL = FIXTURES / "patterns_small.yaml"
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector(load_library(SMALL))
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> KnowledgeBase:
+    return KnowledgeBase(FIXTURES / "knowledge", type_ids=["task_rebate", "fake_police", "fake_prize"])
+
+
+def test_examples_are_flagged_as_their_type(detector):
+    for scam_type in detector.library.types:
+        for text in scam_type.examples:
+            verdict = detector.check(text)
+            assert verdict.verdict == "scam", text
+            assert verdict.type == scam_type.id
+            assert verdict.type_name == scam_type.name and verdict.risk == scam_type.risk
+
+
+def test_everyday_messages_stay_safe(detector):
+    safe = [t for scam_type in detector.library.types for t in scam_type.lookalikes]
+    safe += [t for group in detector.library.benign for t in group.examples]
+    safe += ["妈，我今晚回家吃饭", "明天上午九点社区组织体检，请带好医保卡", "集中奖励优秀志愿者"]
+    for text in safe:
+        assert detector.check(text).verdict == "safe", text
+
+
+def test_evasions_still_match(detector):
+    verdict = detector.check("足 不 出 户，日*赚*三*百*元，点-赞-关-注就能领佣金")
+    assert verdict.verdict == "scam" and verdict.type == "task_rebate"
+
+
+def test_a_warning_sign_alone_is_not_a_verdict(detector):
+    assert detector.check("请尽快回复").verdict == "safe"
+    assert detector.check("您的验证码是3321").verdict == "safe"
+
+
+def test_signals_add_up_to_a_warning(detector):
+    verdict = detector.check("我是民警，你马上把钱转到安全账户，不要告诉家人")
+    assert verdict.verdict == "scam"
+    assert {"safe_account", "authority", "urgency", "secrecy"} <= set(verdict.signals)
+    assert "安全账户" in verdict.evidence
+
+
+def test_a_warning_about_a_word_does_not_count_it(detector):
+    # "请勿泄露验证码" protects the reader; "不要转账" too
+    quiet = detector.check("请勿向任何人转账，切勿泄露验证码")
+    assert quiet.signals == ()
+
+
+def test_verdict_explains_itself(detector):
+    verdict = detector.check("恭喜您被抽中为幸运用户！领奖前需先缴纳个人所得税，详情 http://prize.example.cn/a")
+    assert verdict.type == "fake_prize"
+    assert verdict.matches and all(isinstance(m, Match) for m in verdict.matches)
+    assert verdict.matches[0].similarity == 1.0
+    assert verdict.extracted["links"] == ["http://prize.example.cn/a"]
+    assert any("幸运用户" in word for word in verdict.evidence)
+
+
+def test_to_json_is_the_stable_shape(detector):
+    data = detector.check("你的身份证涉嫌一起洗钱案件").to_json()
+    assert set(data) == {"verdict", "type", "score", "matches"}
+    assert all(set(m) == {"type", "phrase", "similarity"} for m in data["matches"])
+    json.dumps(data, ensure_ascii=False)
+
+
+HOSTILE = [
+    "",
+    " ",
+    "\x00\x01\x02\x1b[31m",
+    "😀" * 16000,
+    "刷" * 70000,
+    "\u200b刷\u200d单\u202e",
+    "。。。！！！？？？\n\n\n",
+    "a" * 5 + "\ud800" + "b",
+    "http://" + "x" * 5000,
+    "1" * 3000,
+    "left: 你好\nright: " + "你的身份证涉嫌一起洗钱案件，" * 400,
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_never_raises(detector, text):
+    verdict = detector.check(text)
+    assert isinstance(verdict, Verdict)
+    assert verdict.verdict in ("scam", "suspicious", "safe")
+    assert 0.0 <= verdict.score <= 1.0
+
+
+def test_long_dialogue_finds_the_pitch_in_the_middle(detector):
+    chatter = "right: 好的，我知道了，谢谢你告诉我这些情况。\n" * 30
+    pitch = "left: 你的身份证涉嫌一起洗钱案件，要把钱转到安全账户接受资金清查。\n"
+    assert detector.check(chatter + pitch + chatter).type == "fake_police"
+
+
+def test_reply_for_each_verdict(detector, knowledge):
+    scam = render_check_reply(detector.check(SMALL_SCAM), knowledge)
+    assert scam.startswith("⚠️ 高度疑似诈骗") and "冒充公检法" in scam
+    assert "96110" in scam and "110" in scam and "正规的事情不会要求您先转钱" in scam
+    assert "第四行" not in scam  # why is 2-3 lines
+    safe = render_check_reply(detector.check("妈，我今晚回家吃饭"), knowledge)
+    assert "暂未发现诈骗特征" in safe and "96110" in safe
+
+
+def test_reply_is_always_short(detector, knowledge):
+    long_words = Verdict("scam", "fake_police", "冒充公检法", "high", 0.9, evidence=("很长的字句" * 40,) * 8,
+                         extracted={"links": ["http://" + "x" * 500], "apps": ["向日葵"]}, signals=("app_download",))
+    for verdict in (long_words, detector.check(SMALL_SCAM * 20)):
+        assert len(render_check_reply(verdict, knowledge)) < MAX_REPLY
+        assert len(render_check_reply(verdict, None)) < MAX_REPLY
+
+
+def test_knowledge_missing_files_fail_at_load(tmp_path):
+    with pytest.raises(KnowledgeError, match="not found"):
+        KnowledgeBase(tmp_path / "nowhere")
+    with pytest.raises(KnowledgeError, match="memory_card.md"):
+        KnowledgeBase(tmp_path)
+
+
+def test_knowledge_cards(knowledge):
+    assert "不听不信不转账" in knowledge.card("memory_card")
+    assert knowledge.section("fake_police", "怎么办") == "不转账。"
+    assert knowledge.why("no_such_type") == ""
+
+
+SMALL_SCAM = "我是市公安局民警，你的身份证涉嫌一起洗钱案件，必须把钱转到安全账户接受资金清查"

@@ -1,0 +1,77 @@
+"""The command-line tools: check, check --jsonl, lint_patterns, evaluate."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.detection import Detector, load_library
+from bot.scripts import check, evaluate, lint_patterns
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = Path(__file__).parent / "fixtures" / "patterns_small.yaml"
+REAL = ROOT / "scam_patterns.yaml"
+
+
+def test_check_prints_reply_and_breakdown(capsys):
+    assert check.main(["--file", str(SMALL), "我是民警，你的身份证涉嫌一起洗钱案件"]) == 0
+    out = capsys.readouterr().out
+    assert "高度疑似诈骗" in out and "verdict=scam type=fake_police" in out and "match 1.00" in out
+
+
+def test_check_jsonl_one_line_per_input_in_order():
+    detector = Detector(load_library(SMALL))
+    lines = ['{"text": "你的身份证涉嫌一起洗钱案件"}\n', "not json\n", '{"text": 5}\n', '{"text": "你好"}\n']
+    out = io.StringIO()
+    check.check_jsonl(detector, lines, out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(rows) == 4
+    assert rows[0]["type"] == "fake_police" and set(rows[0]) == {"verdict", "type", "score", "matches"}
+    assert "error" in rows[1] and "error" in rows[2]
+    assert rows[3] == {"verdict": "safe", "type": None, "score": 0.0, "matches": []}
+
+
+def test_lint_passes_the_fixture(capsys):
+    assert lint_patterns.main(["--file", str(SMALL)]) == 0
+
+
+def test_lint_names_the_failing_lines(tmp_path, capsys):
+    text = SMALL.read_text(encoding="utf-8")
+    text = text.replace("本店招聘店员，月薪四千，包吃住，欢迎来店面试", "足不出户日赚三百元，点赞关注就能领佣金")
+    text = text.replace("knowledge/fake_prize.md", "knowledge/nothing_here.md")
+    path = tmp_path / "patterns.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert lint_patterns.main(["--file", str(path)]) == 1
+    out = capsys.readouterr().out
+    lookalike_line = text.splitlines().index("      - 足不出户日赚三百元，点赞关注就能领佣金") + 1
+    assert f"{path}:{lookalike_line}: lookalike of 'task_rebate' is flagged" in out
+    assert "knowledge file of 'fake_prize' not found" in out
+
+
+@pytest.mark.skipif(os.environ.get("FANZHA_DATA_INCOMPLETE") == "1", reason="data still being written")
+def test_lint_passes_the_real_library(capsys):
+    """The real scam_patterns.yaml lints clean. Fails while the data is incomplete or inconsistent:
+    read the printed file:line errors (or run `python -m bot.scripts.lint_patterns`)."""
+    code = lint_patterns.main(["--file", str(REAL)])
+    assert code == 0, capsys.readouterr().out
+
+
+def test_evaluate_prints_recall_and_fpr_last(tmp_path, capsys):
+    data = tmp_path / "labelled.jsonl"
+    rows = [
+        {"text": "我是民警，你的身份证涉嫌一起洗钱案件，把钱转到安全账户接受资金清查", "label": "公检法"},
+        {"text": "恭喜您被抽中为幸运用户", "label": "公检法"},
+        {"text": "今晚回家吃饭", "label": "benign"},
+        {"text": "明天下雨记得带伞", "label": "benign"},
+    ]
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\nbroken\n", encoding="utf-8")
+    label_map = tmp_path / "map.yaml"
+    label_map.write_text("labels:\n  公检法: [fake_police]\n", encoding="utf-8")
+    assert evaluate.main([str(data), "--file", str(SMALL), "--label-map", str(label_map)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "recall=1.0000 fpr=0.0000"
+    assert any("type agreement=0.500" in line for line in out)

@@ -1,0 +1,68 @@
+"""Normalization undoes filter evasions; extraction finds links, phones, amounts and apps."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.detection.extract import extract_all
+from bot.detection.normalize import normalize_message, normalize_phrase
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("刷 单", "刷单"),
+        ("刷*单", "刷单"),
+        ("刷-单", "刷单"),
+        ("刷\u200b单", "刷单"),  # zero-width space
+        ("刷 ★ 单", "刷单"),
+        ("ＡＢＣ１２３", "abc#"),  # full width folded, digits collapsed
+        ("加薇信", "加微信"),
+        ("加威信", "加微信"),
+        ("V信", "微信"),
+        ("加V", "加微信"),
+        ("加v信", "加微信"),
+        ("wei信", "微信"),
+        ("VX号", "微信号"),
+        ("Ｑ Ｑ", "qq"),
+        ("扣扣", "qq"),
+        ("轉賬到安全帳戶", "转账到安全账户"),
+        ("驗證碼", "验证码"),
+        ("日赚300元", "日赚#元"),
+    ],
+)
+def test_evasions_fold_to_one_form(raw, expected):
+    assert normalize_phrase(raw) == expected
+
+
+def test_sentences_keep_one_boundary():
+    assert normalize_phrase("你好！！请转账。。。谢谢") == "你好。请转账。谢谢"
+
+
+def test_links_are_pulled_out_and_removed_from_the_text():
+    norm = normalize_message("点击 https://jd-refund.top/a?b=1 领取，或访问 www.example.com/x 详情")
+    assert norm.extracted["links"] == ["https://jd-refund.top/a?b=1", "www.example.com/x"]
+    assert "jd" not in norm.compact and "example" not in norm.compact
+
+
+def test_bare_domain_is_a_link():
+    assert extract_all("登录 etc-renzheng.cn 更新")["links"] == ["etc-renzheng.cn"]
+
+
+def test_phones_even_when_spaced():
+    found = extract_all("联系 138 1234 5678 或 010-12345678，客服 400-123-4567")
+    assert found["phones"] == ["13812345678", "01012345678", "4001234567"]
+
+
+def test_amounts():
+    found = extract_all("日赚300元，投资5万，最高五十万元，给200块")
+    assert found["amounts"] == ["300元", "5万", "五十万元", "200块"]
+
+
+def test_apps():
+    found = extract_all("请下载“安心贷”APP，再打开向日葵和ToDesk")
+    assert set(found["apps"]) == {"安心贷", "向日葵", "todesk"}
+
+
+def test_nothing_found_in_plain_text():
+    assert extract_all("今天天气不错") == {"links": [], "phones": [], "amounts": [], "apps": []}
