@@ -49,18 +49,27 @@ EMPTY_TEXT = "我没有收到文字内容。请把可疑的短信或聊天内容
 FALLBACK = "抱歉，我没看懂这条消息。\n{menu}"
 
 SORRY = (
-    "抱歉，系统刚才出了点小问题，请稍后再发一次。\n"
-    "如果正在被人催着转账，请先停下，立即拨打 110 或 96110。"
+    "抱歉，系统刚才出了点小问题，请稍后再发一次。\n如果正在被人催着转账，请先停下，立即拨打 110 或 96110。"
 )
 
 MENU_LINK_OPENED = ""  # a VIEW click opened a web page; WeChat shows nothing back
 
 
+# --- anti-fraud knowledge (反诈知识) ---------------------------------------------------------
+
+KNOWLEDGE_LIST = "常见骗局（回复“知识+编号”查看，例如：知识 1）：\n{items}"
+KNOWLEDGE_ITEM = "{n}. {name}"
+KNOWLEDGE_DETAIL = "【{name}】\n为什么是骗局：\n{why}\n\n现在该怎么做：\n{todo}"
+MEMORY_CARD_TITLE = "【防骗记忆卡】请记牢，也讲给家里老人听：\n"
+KNOWLEDGE_UNKNOWN = "没有找到这一条。发“反诈知识”看全部编号。"
+
 # --- informants and reports ----------------------------------------------------------------
 
 RISK_NAMES = {"high": "高风险", "medium": "中风险", "low": "低风险"}
 
-BIND_DONE = "绑定成功！您现在是 {buildings} 的反诈信息员。\n发现邻居可能被骗，发“报告”告诉我，我马上通知网格员。"
+BIND_DONE = (
+    "绑定成功！您现在是 {buildings} 的反诈信息员。\n发现邻居可能被骗，发“报告”告诉我，我马上通知网格员。"
+)
 BIND_BAD_CODE = "这个邀请码不对或已经用过了。请向网格长要一个新的邀请码，再发“绑定 邀请码”。"
 BIND_HOWTO = "请发“绑定 邀请码”，邀请码由网格长提供。例如：绑定 K7Q2MX"
 
@@ -73,8 +82,12 @@ NOT_INFORMANT = (
     "如果是您自己收到可疑消息，直接把内容发给我就行；情况紧急请拨打 110。"
 )
 
-REPORT_ASK_LOCATION = "请告诉我是哪一栋、哪个单元（知道门牌更好），例如：3栋2单元502。\n随时发“取消”可以退出。"
-REPORT_ASK_SITUATION = "请简单说说发生了什么，例如：王阿姨情绪很焦虑，说要去银行转账。\n随时发“取消”可以退出。"
+REPORT_ASK_LOCATION = (
+    "请告诉我是哪一栋、哪个单元（知道门牌更好），例如：3栋2单元502。\n随时发“取消”可以退出。"
+)
+REPORT_ASK_SITUATION = (
+    "请简单说说发生了什么，例如：王阿姨情绪很焦虑，说要去银行转账。\n随时发“取消”可以退出。"
+)
 REPORT_LOCATION_UNREAD = "没认出楼栋，请再说一次，例如：3栋2单元502。发“取消”退出。"
 REPORT_CONFIRM = (
     "请确认这份报告：\n"
@@ -90,9 +103,8 @@ REPORT_FILED = (
     "已通知{grid}的{handlers}，请在{deadline}前联系到当事人。\n"
     "如果情况紧急，请直接拨打网格长电话{leader_phone}或 110。谢谢您！"
 )
-REPORT_MERGED = (
-    "这户人家刚才已有人报告（编号 {id}），您的情况已补充进去{raised}，网格员会一并处理。谢谢您！"
-)
+REPORT_MERGED = "这户人家刚才已有人报告（编号 {id}），您的情况已补充进去{raised}，网格员会一并处理。谢谢您！"
+REPORT_REPEATED = "您刚才已经报告过这户（编号 {id}），新情况已补充给网格员。谢谢您！"
 REPORT_RAISED = "，风险已提高为{risk}"
 REPORT_CANCELLED = "好的，已取消，没有提交任何报告。"
 REPORT_UNKNOWN_PLACE = "楼栋不明"

@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from bot.scripts import wechat_probe
-from tests.conftest import AES_KEY, APP_ID, OLD_AES_KEY, TOKEN
 from bot.scripts.redis_server import free_port
+from tests.conftest import AES_KEY, APP_ID, OLD_AES_KEY, TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,13 +22,21 @@ ROOT = Path(__file__).resolve().parent.parent
 def gunicorn_url(redis_url, community_id):
     port = free_port()
     env = {
-        **os.environ, "WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID, "WECHAT_AES_KEY": AES_KEY,
-        "WECHAT_AES_KEY_PREVIOUS": OLD_AES_KEY, "REDIS_URL": redis_url, "COMMUNITY_ID": community_id,
+        **os.environ,
+        "WECHAT_TOKEN": TOKEN,
+        "WECHAT_APP_ID": APP_ID,
+        "WECHAT_AES_KEY": AES_KEY,
+        "WECHAT_AES_KEY_PREVIOUS": OLD_AES_KEY,
+        "REDIS_URL": redis_url,
+        "COMMUNITY_ID": community_id,
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [str(gunicorn), "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -54,8 +62,18 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 30.
 
 
 def test_every_protocol_point_through_gunicorn(gunicorn_url, capsys):
-    argv = ["--url", gunicorn_url, "--token", TOKEN, "--app-id", APP_ID, "--aes-key", AES_KEY,
-            "--previous-key", OLD_AES_KEY]
+    argv = [
+        "--url",
+        gunicorn_url,
+        "--token",
+        TOKEN,
+        "--app-id",
+        APP_ID,
+        "--aes-key",
+        AES_KEY,
+        "--previous-key",
+        OLD_AES_KEY,
+    ]
     status = wechat_probe.main(argv)
     output = capsys.readouterr().out
     assert status == 0, output

@@ -150,8 +150,9 @@ def test_reports_and_outbox_cli(chat, state, redis_url, community_id):
     env = {"REDIS_URL": redis_url, "COMMUNITY_ID": community_id, "PATH": "/usr/bin:/bin"}
 
     def run(*args):
-        result = subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True,
-                                cwd=ROOT, env=env, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+        )
         assert result.returncode == 0, result.stderr
         return result.stdout
 

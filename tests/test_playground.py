@@ -43,7 +43,9 @@ def test_playground_message_is_really_signed_and_encrypted(local_app):
 
 def test_playground_scam_check_and_events(local_app):
     client = local_app.test_client()
-    reply = send(client, text="您的账户涉嫌洗钱，请立即转入安全账户配合调查，不要告诉家人").get_json()["reply"]
+    reply = send(client, text="您的账户涉嫌洗钱，请立即转入安全账户配合调查，不要告诉家人").get_json()[
+        "reply"
+    ]
     assert "诈骗" in reply
     assert "欢迎" in send(client, kind="event", event="subscribe").get_json()["reply"]
     assert "反诈哨兵" in send(client, kind="event", event="CLICK", key="HELP").get_json()["reply"]
@@ -59,8 +61,13 @@ def test_playground_bad_input_gets_a_clear_error(local_app, payload):
 def test_terminal_chat_reads_piped_lines(redis_url, community_id):
     env = {"REDIS_URL": redis_url, "COMMUNITY_ID": community_id, "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
-        [sys.executable, "-m", "bot.scripts.chat"], input="帮助\n\n您的账户涉嫌洗钱，请转入安全账户\n",
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=60,
+        [sys.executable, "-m", "bot.scripts.chat"],
+        input="帮助\n\n您的账户涉嫌洗钱，请转入安全账户\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "反诈哨兵" in result.stdout and "诈骗" in result.stdout

@@ -57,13 +57,16 @@ escalation:
 """
 
 
-@pytest.mark.parametrize("broken,line,words", [
-    (GOOD.replace("    leader: {wecom: l1, name: 组长}\n", ""), 5, "leader"),
-    (GOOD.replace("high: {contact_within: 10m}", "high: {contact_within: soon}"), 10, "duration"),
-    (GOOD.replace('["1栋"]', '["花园"]'), 5, "building"),
-    (GOOD.replace("duty:\n", "duty: [\n"), None, "YAML"),
-    (GOOD.replace("  - {wecom: d1, name: 值班}", "  - {name: 值班}"), 3, "wecom"),
-])
+@pytest.mark.parametrize(
+    "broken,line,words",
+    [
+        (GOOD.replace("    leader: {wecom: l1, name: 组长}\n", ""), 5, "leader"),
+        (GOOD.replace("high: {contact_within: 10m}", "high: {contact_within: soon}"), 10, "duration"),
+        (GOOD.replace('["1栋"]', '["花园"]'), 5, "building"),
+        (GOOD.replace("duty:\n", "duty: [\n"), None, "YAML"),
+        (GOOD.replace("  - {wecom: d1, name: 值班}", "  - {name: 值班}"), 3, "wecom"),
+    ],
+)
 def test_errors_name_the_line(tmp_path, broken, line, words):
     with pytest.raises(YamlFileError) as caught:
         load_registry(write(tmp_path, broken))

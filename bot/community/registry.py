@@ -68,7 +68,7 @@ class Registry:
 
 
 def parse_duration(text: str) -> int:
-    """"90s", "3m", "1h", "1d" -> seconds."""
+    """ "90s", "3m", "1h", "1d" -> seconds."""
     match = DURATION.match(str(text))
     if not match:
         raise ValueError(f'duration {text!r} should look like "90s", "3m", "1h" or "1d"')
@@ -78,7 +78,9 @@ def parse_duration(text: str) -> int:
 def load_registry(path: str | Path) -> Registry:
     data = load_with_lines(path)
     if not isinstance(data, dict):
-        raise YamlFileError(path, None, "the registry must be a mapping with community, duty, grids, escalation")
+        raise YamlFileError(
+            path, None, "the registry must be a mapping with community, duty, grids, escalation"
+        )
     community = _need(data, "community", dict, path)
     grids = tuple(_grid(g, path) for g in _need(data, "grids", list, path))
     _check_unique_buildings(grids, path, data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 
 from bot.detection import scoring
@@ -15,6 +16,7 @@ from bot.detection.verdict import SAFE, SUSPICIOUS, Match, Verdict
 
 log = logging.getLogger(__name__)
 
+_UNSUBSCRIBE = re.compile(r"退订|回td|拒收请回")
 MAX_MATCHES = 5
 MAX_EVIDENCE = 8
 
@@ -49,7 +51,15 @@ class Detector:
                 self.phrase_type.append(scam_type.id)
                 self.phrase_text.append(phrase)
                 normalized.append(norm)
-        self.phrases = PhraseIndex(normalized, tokenizer, base_tokenizer().total)
+        self.phrases = PhraseIndex(normalized, tokenizer, base_tokenizer().total, self._everyday_words(tokenizer))
+
+    def _everyday_words(self, tokenizer) -> set[str]:
+        """Words of the benign examples that are not library terms (see PhraseIndex)."""
+        words: set[str] = set()
+        for group in self.library.benign:
+            for text in group.examples:
+                words.update(w for w in tokenizer.cut(normalize_phrase(text), HMM=False) if len(w) >= 2)
+        return words - set(self.terms.owners)
 
     def _collect_terms(self) -> dict[str, list[Owner]]:
         terms: dict[str, list[Owner]] = defaultdict(list)
@@ -76,10 +86,10 @@ class Detector:
             return Verdict(SAFE, None, None, None, 0.0, extracted=norm.extracted)
         hits = self.terms.find(compact, pairs_of(compact))
         found = self.phrases.search(compact)
-        evidence, fired = self._gather(found, hits)
-        return self._decide(norm, found, hits, evidence, fired)
+        evidence, fired, asked = self._gather(found, hits)
+        return self._decide(norm, found, hits, evidence, (fired, asked))
 
-    def _gather(self, found: dict, hits: list[TermHit]) -> tuple[dict[str, scoring.TypeEvidence], list[str]]:
+    def _gather(self, found: dict, hits: list[TermHit]) -> tuple[dict[str, scoring.TypeEvidence], list, set]:
         evidence: dict[str, scoring.TypeEvidence] = defaultdict(scoring.TypeEvidence)
         for index, (score, _start) in found.items():
             evidence[self.phrase_type[index]].similarities.append(score / 100.0)
@@ -93,16 +103,17 @@ class Detector:
                     asked.add(owner)
                 elif owner not in fired:
                     fired.append(owner)
-        self._asked = asked
-        return evidence, fired
+        return evidence, fired, asked
 
-    def _decide(self, norm, found, hits, evidence, fired) -> Verdict:
+    def _decide(self, norm, found, hits, evidence, fired_asked) -> Verdict:
         extracted = norm.extracted
+        fired, asked = fired_asked
         type_scores = {tid: ev.score() for tid, ev in evidence.items()}
         best_type = self._pick_type(type_scores, evidence)
         type_score = type_scores.get(best_type, 0.0) if best_type else 0.0
-        signals = scoring.signal_score(fired, self.weights)
-        score = scoring.combine(type_score, signals, bool(extracted["links"]))
+        signals = scoring.signal_score(fired, self.weights, asked)
+        marketing = bool(_UNSUBSCRIBE.search(norm.compact))
+        score = scoring.combine(type_score, signals, bool(extracted["links"]), marketing)
         verdict = scoring.verdict_for(score, self.thresholds)
         scam_type = self.types.get(best_type) if best_type and verdict != SAFE else None
         matches = self._matches(found, best_type)

@@ -27,7 +27,8 @@ STEP = 50  # phrasings up to WINDOW - STEP characters always fit whole inside so
 MIN_CONTAINMENT = 0.3  # a phrasing needs this share of its weight in a window to be a candidate
 MAX_CANDIDATES = 12  # per window, best first, to be checked with rapidfuzz
 RARE_FREQ = 50  # words rarer than this in jieba's dictionary all weigh the same
-MAX_OCCURRENCES = 40  # a word seen more often in one message is judged on its first occurrences
+MAX_OCCURRENCES = 40
+EVERYDAY_SHARE = 0.4  # weight kept by a word that also occurs in the library's benign examples  # a word seen more often in one message is judged on its first occurrences
 
 
 def pairs_of(text: str) -> set[str]:
@@ -45,11 +46,20 @@ def window_starts(length: int) -> list[int]:
 class PhraseIndex:
     """Phrasings (already normalized), their words and weights, and word -> phrasings."""
 
-    def __init__(self, phrasings: list[str], tokenizer: jieba.Tokenizer, base_total: int | None = None):
+    def __init__(
+        self,
+        phrasings: list[str],
+        tokenizer: jieba.Tokenizer,
+        base_total: int | None = None,
+        everyday: set[str] = frozenset(),
+    ):
         self.phrasings = phrasings
         total = base_total or tokenizer.total
         self._freq = tokenizer.FREQ
         self._log_total = math.log(total)
+        # Words of the library's own everyday (benign) examples weigh less: jieba's frequencies
+        # come from older, formal text where "微信" or "方便吗" look rarer than they are in chats.
+        self._everyday = everyday
         self.postings: dict[str, list[int]] = defaultdict(list)
         self.weight: dict[str, float] = {}
         self.totals: list[float] = []
@@ -69,7 +79,8 @@ class PhraseIndex:
         return list(dict.fromkeys(words)) or [phrase]
 
     def _idf(self, word: str) -> float:
-        return self._log_total - math.log(max(self._freq.get(word, 0), RARE_FREQ))
+        idf = self._log_total - math.log(max(self._freq.get(word, 0), RARE_FREQ))
+        return idf * EVERYDAY_SHARE if word in self._everyday else idf
 
     def search(self, text: str) -> dict[int, tuple[float, int]]:
         """phrasing index -> (best similarity 0..100, start of the window it was found in)."""

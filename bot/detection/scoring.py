@@ -22,19 +22,24 @@ DEFAULT_SIGNAL_WEIGHTS = {
     "too_good": 0.20,
     "personal_info": 0.20,
 }
-DEFAULT_THRESHOLDS = {"scam": 0.65, "suspicious": 0.40}
+DEFAULT_THRESHOLDS = {"scam": 0.70, "suspicious": 0.50}
 
 # A phrasing counts from this similarity (0..1) on; a perfect match alone is worth PHRASE_MAX.
-PHRASE_FLOOR = 0.70
-PHRASE_MAX = 0.85
+# Similarity is mostly the weighted share of a phrasing's words found close together (see
+# phrases.py): under half is what unrelated text reaches; a full match is strong, not proof.
+PHRASE_FLOOR = 0.45
+PHRASE_MAX = 0.60
 # Further phrasings of the same type corroborate, at this share of their own weight.
 EXTRA_PHRASE_SHARE = 0.5
 EXTRA_PHRASES = 3
-KEYWORD_WEIGHT = 0.35
+KEYWORD_WEIGHT = 0.30
 MAX_KEYWORDS = 3
 # A link adds a little, and only to a message that already shows some other sign: most shop
 # and carrier SMS carry a link too.
 LINK_WEIGHT = 0.10
+# "请提供身份证号" is worth more than a bare "身份证号" (see terms._ASK).
+ASK_BOOST = 1.6
+ASK_MAX = 0.6
 
 
 def noisy_or(weights: Iterable[float]) -> float:
@@ -69,15 +74,22 @@ class TypeEvidence:
         return max(self.similarities, default=0.0)
 
 
-def signal_score(fired: Iterable[str], weights: dict[str, float]) -> float:
-    return noisy_or(weights.get(signal_id, 0.0) for signal_id in fired)
+def signal_score(fired: Iterable[str], weights: dict[str, float], asked: set[str] = frozenset()) -> float:
+    """Noisy OR of the fired signals; a signal that is asked for ("请提供…") weighs more."""
+    return noisy_or(
+        min(ASK_MAX, weights.get(sid, 0.0) * ASK_BOOST) if sid in asked else weights.get(sid, 0.0) for sid in fired
+    )
 
 
-def combine(type_score: float, signals: float, has_link: bool) -> float:
+# Lawful marketing SMS in China must say how to unsubscribe ("回复TD退订"); scams rarely do.
+MARKETING_KEEP = 0.5
+
+
+def combine(type_score: float, signals: float, has_link: bool, marketing: bool = False) -> float:
     score = noisy_or((type_score, signals))
     if has_link and score > 0.0:
         score = noisy_or((score, LINK_WEIGHT))
-    return score
+    return score * MARKETING_KEEP if marketing else score
 
 
 def verdict_for(score: float, thresholds: dict[str, float]) -> str:

@@ -5,7 +5,7 @@ Every handler has the signature (msg, ctx) -> Reply and never touches Flask or R
 
 from __future__ import annotations
 
-from bot.handlers import events, fallback, help, informant, media, scam_check
+from bot.handlers import events, fallback, help, informant, knowledge, media, scam_check
 from bot.menu import KEY_CHECK_HOWTO, KEY_HELP
 from bot.messages import Incoming
 from bot.router import Route
@@ -24,6 +24,9 @@ ROUTES = [
     Route("menu_view", is_event("view"), events.menu_link_opened),
     Route("conversation", informant.in_conversation, informant.continue_conversation),
     Route("report_start", informant.wants_to_report, informant.start_report),
+    Route("knowledge_list", knowledge.wants_list, knowledge.show_list),
+    Route("knowledge_card", knowledge.wants_card, knowledge.show_card),
+    Route("knowledge_detail", knowledge.wants_detail, knowledge.show_detail),
     Route("menu_help", is_event("click", KEY_HELP, KEY_CHECK_HOWTO), help.show_help),
     Route("menu_other", is_event("click"), help.show_help),
     Route("help", help.is_help_request, help.show_help),

@@ -74,7 +74,7 @@ def is_one_shot_report(msg: Incoming, ctx) -> bool:
 
 
 def one_shot_report(msg: Incoming, ctx) -> Reply:
-    """"3栋2单元502 王阿姨 说要去银行转账": straight to the confirmation, no more questions."""
+    """ "3栋2单元502 王阿姨 说要去银行转账": straight to the confirmation, no more questions."""
     if not ctx.state.informant_buildings(msg.user):
         return Reply(texts.NOT_INFORMANT)
     parsed = parse_report(msg.text, ctx.report_rules())

@@ -40,7 +40,9 @@ def wechat_server() -> WeChatServer:
 def page():
     services = current_app.extensions["fanzha"]
     return render_template(
-        "playground.html", menu=OFFICIAL_MENU, encrypted=services.config.aes_enabled,
+        "playground.html",
+        menu=OFFICIAL_MENU,
+        encrypted=services.config.aes_enabled,
         buildings=services.ctx.registry().buildings,
     )
 
@@ -67,8 +69,10 @@ def inbox():
     for entry in services.ctx.state.outbox():
         person = registry.person(entry["recipient"])
         name = person.name if person else entry["recipient"]
-        box = boxes.setdefault(entry["recipient"], {"recipient": entry["recipient"], "name": name,
-                                                    "channel": entry["channel"], "messages": []})
+        box = boxes.setdefault(
+            entry["recipient"],
+            {"recipient": entry["recipient"], "name": name, "channel": entry["channel"], "messages": []},
+        )
         box["messages"].append(entry["content"])
     return jsonify(inboxes=list(boxes.values()))
 

@@ -96,8 +96,14 @@ STEPS: dict[str, Callable[..., Step]] = {
 
 def file_for_resident(msg, ctx, data: dict, building, unit, room=None) -> Step:
     filing = Filing(
-        reporter=msg.user, risk="high", source="resident", building=building, unit=unit, room=room,
-        person="求助居民本人", situation=data.get("situation") or "居民自述正在被骗，请求网格员联系",
+        reporter=msg.user,
+        risk="high",
+        source="resident",
+        building=building,
+        unit=unit,
+        room=room,
+        person="求助居民本人",
+        situation=data.get("situation") or "居民自述正在被骗，请求网格员联系",
         risk_reasons=tuple(data.get("reasons") or ()),
     )
     filed = file_report(filing, ctx)
@@ -110,38 +116,55 @@ def address_fields(address) -> dict:
 
 def with_situation(data: dict, parsed, fallback: str = "") -> dict:
     situation = parsed.situation or fallback.strip()
-    return {**data, "situation": situation[:300], "person": data.get("person") or parsed.person,
-            "risk": parsed.risk or "low", "reasons": list(parsed.risk_reasons)}
+    return {
+        **data,
+        "situation": situation[:300],
+        "person": data.get("person") or parsed.person,
+        "risk": parsed.risk or "low",
+        "reasons": list(parsed.risk_reasons),
+    }
 
 
 def confirm_text(data: dict) -> str:
     reasons = data.get("reasons") or []
     return texts.REPORT_CONFIRM.format(
-        place=place_of(data), person=data.get("person") or texts.REPORT_UNKNOWN_PERSON,
-        situation=data["situation"], risk=texts.RISK_NAMES[data.get("risk") or "low"],
+        place=place_of(data),
+        person=data.get("person") or texts.REPORT_UNKNOWN_PERSON,
+        situation=data["situation"],
+        risk=texts.RISK_NAMES[data.get("risk") or "low"],
         reasons=f"（因为提到：{'、'.join(reasons[:3])}）" if reasons else "",
     )
 
 
 def filing_from(data: dict, reporter: str) -> Filing:
     return Filing(
-        reporter=reporter, risk=data.get("risk") or "low", situation=data["situation"],
-        building=data.get("building"), unit=data.get("unit"), room=data.get("room"),
-        person=data.get("person"), risk_reasons=tuple(data.get("reasons") or ()),
+        reporter=reporter,
+        risk=data.get("risk") or "low",
+        situation=data["situation"],
+        building=data.get("building"),
+        unit=data.get("unit"),
+        room=data.get("room"),
+        person=data.get("person"),
+        risk_reasons=tuple(data.get("reasons") or ()),
     )
 
 
 def filed_text(filed: Filed, ctx) -> str:
     report = filed.report
     risk = texts.RISK_NAMES[report["risk"]]
+    if filed.merged and filed.repeated:
+        return texts.REPORT_REPEATED.format(id=report["id"])
     if filed.merged:
         raised = texts.REPORT_RAISED.format(risk=risk) if filed.raised else ""
         return texts.REPORT_MERGED.format(id=report["id"], raised=raised)
     grid = filed.grid
     return texts.REPORT_FILED.format(
-        id=report["id"], risk=risk, grid=grid.name if grid else texts.REPORT_NO_GRID,
+        id=report["id"],
+        risk=risk,
+        grid=grid.name if grid else texts.REPORT_NO_GRID,
         handlers=texts.REPORT_HANDLERS if grid else texts.REPORT_HANDLERS_DUTY,
-        deadline=deadline_words(report), leader_phone=leader_phone(grid, ctx),
+        deadline=deadline_words(report),
+        leader_phone=leader_phone(grid, ctx),
     )
 
 
@@ -161,6 +184,7 @@ def plain(text: str) -> str:
 
 
 # --- the flow runner ---------------------------------------------------------------------
+
 
 def takes(msg, conversation: dict | None) -> bool:
     """Does the open flow want this message? The danger offer only wants its `1` (or 取消)."""
@@ -194,5 +218,6 @@ def save(msg, ctx, step: Step) -> None:
     if step.next is None:
         ctx.state.clear_conversation(msg.channel, msg.user)
     else:
-        ctx.state.set_conversation(msg.channel, msg.user, {"flow": FLOW, "state": step.next,
-                                                           "data": step.data}, FLOW_TTL)
+        ctx.state.set_conversation(
+            msg.channel, msg.user, {"flow": FLOW, "state": step.next, "data": step.data}, FLOW_TTL
+        )

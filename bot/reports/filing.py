@@ -37,6 +37,7 @@ class Filed:
     report: dict
     merged: bool = False
     raised: bool = False
+    repeated: bool = False  # the same informant reported the same household again
     grid: Grid | None = None
     handlers: tuple[Person, ...] = field(default_factory=tuple)
 
@@ -69,12 +70,22 @@ def create_report(rid: str, household: str, filing: Filing, ctx, registry: Regis
     now = ctx.clock()
     grid = registry.grid_for(filing.building)
     report = {
-        "id": rid, "status": "open", "risk": filing.risk, "source": filing.source,
-        "building": filing.building, "unit": filing.unit, "room": filing.room, "person": filing.person,
-        "situation": filing.situation, "risk_reasons": list(filing.risk_reasons),
-        "grid": grid.id if grid else None, "household": household,
-        "created_at": now, "deadline_at": now + registry.contact_within[filing.risk],
-        "claimed_by": None, "informants": [filing.reporter],
+        "id": rid,
+        "status": "open",
+        "risk": filing.risk,
+        "source": filing.source,
+        "building": filing.building,
+        "unit": filing.unit,
+        "room": filing.room,
+        "person": filing.person,
+        "situation": filing.situation,
+        "risk_reasons": list(filing.risk_reasons),
+        "grid": grid.id if grid else None,
+        "household": household,
+        "created_at": now,
+        "deadline_at": now + registry.contact_within[filing.risk],
+        "claimed_by": None,
+        "informants": [filing.reporter],
     }
     handlers = recipients(grid, registry, filing.risk)
     notices = staff_notices(report, handlers, texts.NOTICE_NEW, now) + group_notice(report, grid, now)
@@ -87,7 +98,9 @@ def merge_report(report: dict, filing: Filing, ctx, registry: Registry) -> Filed
     now = ctx.clock()
     raised = RISK_ORDER[filing.risk] > RISK_ORDER.get(report["risk"], 0)
     informants = list(report.get("informants") or [])
-    changes: dict = {"informants": informants + [filing.reporter] if filing.reporter not in informants else informants}
+    changes: dict = {
+        "informants": informants + [filing.reporter] if filing.reporter not in informants else informants
+    }
     if raised:
         changes["risk"] = filing.risk
         changes["deadline_at"] = min(report["deadline_at"], now + registry.contact_within[filing.risk])
@@ -96,10 +109,17 @@ def merge_report(report: dict, filing: Filing, ctx, registry: Registry) -> Filed
     handlers = recipients(grid, registry, merged["risk"])
     update = {**merged, "situation": filing.situation}
     notices = staff_notices(update, handlers, texts.NOTICE_UPDATE, now)
-    event = {"at": now, "by": filing.reporter, "what": "merged", "situation": filing.situation,
-             "risk": merged["risk"], "raised": raised}
+    event = {
+        "at": now,
+        "by": filing.reporter,
+        "what": "merged",
+        "situation": filing.situation,
+        "risk": merged["risk"],
+        "raised": raised,
+    }
     ctx.state.update_report(report["id"], changes, event, notices)
-    return Filed(report=merged, merged=True, raised=raised, grid=grid, handlers=handlers)
+    repeated = filing.reporter in informants
+    return Filed(report=merged, merged=True, raised=raised, repeated=repeated, grid=grid, handlers=handlers)
 
 
 def recipients(grid: Grid | None, registry: Registry, risk: str) -> tuple[Person, ...]:
@@ -118,13 +138,22 @@ def place_of(report: dict) -> str:
 def staff_notices(report: dict, people: tuple[Person, ...], template: str, now: float) -> list[dict]:
     """Full details, for the grid's staff and the duty officers only (a private app message)."""
     content = template.format(
-        risk=texts.RISK_NAMES[report["risk"]], id=report["id"], place=place_of(report),
-        person=report.get("person") or texts.REPORT_UNKNOWN_PERSON, situation=report["situation"],
+        risk=texts.RISK_NAMES[report["risk"]],
+        id=report["id"],
+        place=place_of(report),
+        person=report.get("person") or texts.REPORT_UNKNOWN_PERSON,
+        situation=report["situation"],
         deadline=clock_time(report["deadline_at"]),
     )
     return [
-        {"channel": "wecom_app", "recipient": p.wecom, "report_id": report["id"],
-         "kind": "report", "content": content, "created_at": now}
+        {
+            "channel": "wecom_app",
+            "recipient": p.wecom,
+            "report_id": report["id"],
+            "kind": "report",
+            "content": content,
+            "created_at": now,
+        }
         for p in people
     ]
 
@@ -134,11 +163,21 @@ def group_notice(report: dict, grid: Grid | None, now: float) -> list[dict]:
     if not grid or not grid.group_chat:
         return []
     content = texts.NOTICE_GROUP.format(
-        risk=texts.RISK_NAMES[report["risk"]], id=report["id"], place=place_of(report),
+        risk=texts.RISK_NAMES[report["risk"]],
+        id=report["id"],
+        place=place_of(report),
         situation=mask_personal_numbers(report["situation"]),
     )
-    return [{"channel": "wecom_group", "recipient": grid.group_chat, "report_id": report["id"],
-             "kind": "report_group", "content": content, "created_at": now}]
+    return [
+        {
+            "channel": "wecom_group",
+            "recipient": grid.group_chat,
+            "report_id": report["id"],
+            "kind": "report_group",
+            "content": content,
+            "created_at": now,
+        }
+    ]
 
 
 def clock_time(epoch: float) -> str:

@@ -5,8 +5,20 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 CST = timezone(timedelta(hours=8), "CST")
-SUMMARY_FIELDS = ("id", "risk", "building", "unit", "room", "grid", "status", "created_at", "deadline_at",
-                  "claimed_by", "informants", "source")
+SUMMARY_FIELDS = (
+    "id",
+    "risk",
+    "building",
+    "unit",
+    "room",
+    "grid",
+    "status",
+    "created_at",
+    "deadline_at",
+    "claimed_by",
+    "informants",
+    "source",
+)
 
 
 def iso(epoch) -> str | None:
@@ -31,11 +43,16 @@ def report_with_history(state, rid: str) -> dict | None:
     if not report:
         return None
     events = [{**e, "at": iso(e.get("at"))} for e in state.report_events(report["id"])]
-    return {**summary(report), "person": report.get("person"), "situation": report.get("situation"),
-            "risk_reasons": report.get("risk_reasons"), "events": events}
+    return {
+        **summary(report),
+        "person": report.get("person"),
+        "situation": report.get("situation"),
+        "risk_reasons": report.get("risk_reasons"),
+        "events": events,
+    }
 
 
 def normalize_id(rid: str) -> str:
-    """"7", "r7", "R7" all name report R7."""
+    """ "7", "r7", "R7" all name report R7."""
     rid = rid.strip().upper()
     return rid if rid.startswith("R") else f"R{rid}"

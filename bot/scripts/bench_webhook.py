@@ -101,8 +101,10 @@ def run(url: str, wechat: WeChatServer, count: int, concurrency: int) -> list[fl
 def report(label: str, latencies: list[float], wall: float) -> None:
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"{label}: n={len(ordered)} median={statistics.median(ordered) * 1000:.2f} ms "
-          f"p99={p99 * 1000:.2f} ms throughput={len(ordered) / wall:.0f} req/s")
+    print(
+        f"{label}: n={len(ordered)} median={statistics.median(ordered) * 1000:.2f} ms "
+        f"p99={p99 * 1000:.2f} ms throughput={len(ordered) / wall:.0f} req/s"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,8 +117,14 @@ def main(argv: list[str] | None = None) -> int:
     token, app_id, key = "benchtoken", "wxbench0001", new_aes_key()
     wechat = WeChatServer(token, app_id, key)
     with redis_for_bench() as redis_url:
-        env = {**os.environ, "WECHAT_TOKEN": token, "WECHAT_APP_ID": app_id, "WECHAT_AES_KEY": key,
-               "REDIS_URL": redis_url, "COMMUNITY_ID": "bench" + uuid.uuid4().hex[:8]}
+        env = {
+            **os.environ,
+            "WECHAT_TOKEN": token,
+            "WECHAT_APP_ID": app_id,
+            "WECHAT_AES_KEY": key,
+            "REDIS_URL": redis_url,
+            "COMMUNITY_ID": "bench" + uuid.uuid4().hex[:8],
+        }
         with gunicorn(env, args.workers, args.threads) as url:
             run(url, wechat, 100, 1)  # warm-up: jieba and the index in every worker
             for concurrency in (1, args.concurrency):

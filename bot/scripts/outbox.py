@@ -1,6 +1,6 @@
 """Operations: the outbox, the notifications queued for the worker to deliver.
 
-    python -m bot.scripts.outbox list [--json]
+python -m bot.scripts.outbox list [--json]
 """
 
 from __future__ import annotations
@@ -18,14 +18,18 @@ def main(argv: list[str] | None = None) -> int:
     listing = sub.add_parser("list", help="every notification in the outbox, oldest first")
     listing.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    entries = [{**e, "created_at": iso(e.get("created_at")), "status": e.get("status", "queued")}
-               for e in open_state().outbox()]
+    entries = [
+        {**e, "created_at": iso(e.get("created_at")), "status": e.get("status", "queued")}
+        for e in open_state().outbox()
+    ]
     if args.json:
         print_json(entries)
         return 0
     for e in entries:
-        print(f"{e['entry_id']}  {e['status']:<7} {e['channel']:<11} -> {e['recipient']:<12} "
-              f"{e['report_id']}  {e['content'].splitlines()[0]}")
+        print(
+            f"{e['entry_id']}  {e['status']:<7} {e['channel']:<11} -> {e['recipient']:<12} "
+            f"{e['report_id']}  {e['content'].splitlines()[0]}"
+        )
     print(f"{len(entries)} notification(s)")
     return 0
 

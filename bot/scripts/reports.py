@@ -1,7 +1,7 @@
 """Operations: the community's reports.
 
-    python -m bot.scripts.reports list [--json] [--status open]
-    python -m bot.scripts.reports show R7 [--json]
+python -m bot.scripts.reports list [--json] [--status open]
+python -m bot.scripts.reports show R7 [--json]
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ def print_table(reports: list[dict]) -> None:
     for r in reports:
         place = "".join(p for p in (r["building"], r["unit"], r["room"]) if p) or "-"
         risk = texts.RISK_NAMES.get(r["risk"], r["risk"])
-        print(f"{r['id']:>5}  {risk}  {r['status']:<9}  {place:<14}  grid={r['grid'] or '-'}  "
-              f"due={r['deadline_at']}  claimed_by={r['claimed_by'] or '-'}")
+        print(
+            f"{r['id']:>5}  {risk}  {r['status']:<9}  {place:<14}  grid={r['grid'] or '-'}  "
+            f"due={r['deadline_at']}  claimed_by={r['claimed_by'] or '-'}"
+        )
     print(f"{len(reports)} report(s)")
 
 

@@ -60,7 +60,10 @@ def checks(p: Probe) -> list[tuple[str, Callable[[], bool]]]:
 
     def bad_cipher() -> bool:
         d = w.deliver(w.text("probe", "x"), encrypted=True)
-        query = {**d.query, "msg_signature": signature(w.token, d.query["timestamp"], d.query["nonce"], "QUJD")}
+        query = {
+            **d.query,
+            "msg_signature": signature(w.token, d.query["timestamp"], d.query["nonce"], "QUJD"),
+        }
         return p.status(Delivery(query, message_xml({"ToUserName": "gh", "Encrypt": "QUJD"}).encode())) == 400
 
     def stale() -> bool:
@@ -103,7 +106,10 @@ def checks(p: Probe) -> list[tuple[str, Callable[[], bool]]]:
     dtd = b'<!DOCTYPE x [<!ENTITY a "b">]><xml><Content>&a;</Content></xml>'
     return [
         ("GET verification and forged GET", verification),
-        ("plaintext mode text", lambda: "反诈" in p.reply(w.deliver(w.text("probe", "帮助"), encrypted=False))),
+        (
+            "plaintext mode text",
+            lambda: "反诈" in p.reply(w.deliver(w.text("probe", "帮助"), encrypted=False)),
+        ),
         ("安全模式 text, encrypted reply", lambda: "诈骗" in p.reply(w.deliver(w.text("probe", SCAM)))),
         ("link checked like text", lambda: warns(link)),
         ("voice Recognition checked", lambda: warns(voice)),
@@ -119,9 +125,15 @@ def checks(p: Probe) -> list[tuple[str, Callable[[], bool]]]:
         ("stale timestamp 403", stale),
         ("non-XML 400", lambda: p.status(with_signature(b"hello")) == 400),
         ("DTD/entities 400", lambda: p.status(with_signature(dtd)) == 400),
-        ("missing fields 400", lambda: p.status(with_signature(b"<xml><MsgType>text</MsgType></xml>")) == 400),
+        (
+            "missing fields 400",
+            lambda: p.status(with_signature(b"<xml><MsgType>text</MsgType></xml>")) == 400,
+        ),
         ("undecryptable 400", bad_cipher),
-        ("body over 64 KB 413", lambda: p.status(w.deliver(w.text("probe", "骗" * 30000), encrypted=False)) == 413),
+        (
+            "body over 64 KB 413",
+            lambda: p.status(w.deliver(w.text("probe", "骗" * 30000), encrypted=False)) == 413,
+        ),
         ("sequential retry: same reply", sequential_retry),
         ("five concurrent deliveries: one reply", concurrent_retry),
         ("key rotation: previous key", rotation),

@@ -1,5 +1,6 @@
 // The playground page: every action becomes one genuine WeChat delivery on the server side.
 (function () {
+  const urls = document.getElementById("playground").dataset;
   const chat = document.getElementById("chat");
   const text = document.getElementById("text");
   const kind = document.getElementById("kind");
@@ -18,7 +19,7 @@
     if (shown) bubble(shown, "me");
     payload.user = user.value || "resident";
     try {
-      const response = await fetch("send", {
+      const response = await fetch(urls.sendUrl, {
         method: "POST",
         headers: {"Content-Type": "application/json"},
         body: JSON.stringify(payload),
@@ -64,7 +65,7 @@
   });
   document.getElementById("invite").addEventListener("click", async function () {
     const building = document.getElementById("building").value;
-    const response = await fetch("invite", {
+    const response = await fetch(urls.inviteUrl, {
       method: "POST", headers: {"Content-Type": "application/json"},
       body: JSON.stringify({building: building}),
     });
@@ -78,7 +79,7 @@
   const inbox = document.getElementById("inbox");
   async function refreshInbox() {
     try {
-      const data = await (await fetch("inbox")).json();
+      const data = await (await fetch(urls.inboxUrl)).json();
       if (!data.inboxes.length) return;
       inbox.replaceChildren();
       data.inboxes.forEach(function (box) {
