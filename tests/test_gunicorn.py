@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot.playground.wxclient import WeChatServer
 from bot.scripts import wechat_probe
 from bot.scripts.redis_server import free_port
 from tests.conftest import AES_KEY, APP_ID, OLD_AES_KEY, TOKEN
@@ -88,3 +90,42 @@ def test_health_reports_redis_and_library(gunicorn_url):
 
 def test_playground_is_off_with_real_credentials(gunicorn_url):
     assert requests.get(gunicorn_url + "/playground", timeout=5).status_code == 404
+
+
+def run_cli(redis_url: str, community_id: str, *args: str) -> str:
+    env = {"REDIS_URL": redis_url, "COMMUNITY_ID": community_id, "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_informant_report_through_gunicorn(gunicorn_url, redis_url, community_id):
+    """Bind with an invite, file a one-shot report, retry it, add a second informant: one report."""
+    wechat = WeChatServer(TOKEN, APP_ID, AES_KEY)
+
+    def say(user: str, text: str, delivery=None) -> str:
+        delivery = delivery or wechat.deliver(wechat.text(user, text))
+        response = requests.post(gunicorn_url + delivery.path_with_query, data=delivery.body, timeout=10)
+        return wechat.read_reply(response.content).get("Content", "")
+
+    for user in ("inf1", "inf2"):
+        code = run_cli(redis_url, community_id, "bot.scripts.invite", "--building", "3号楼").split()[-1]
+        assert "绑定成功" in say(user, f"绑定 {code}")
+    assert "高风险" in say("inf1", "3栋2单元502 王阿姨 情绪很焦虑 说要去银行给公安转账")
+    confirm = wechat.deliver(wechat.text("inf1", "确认"))
+    assert say("inf1", "", confirm) == say("inf1", "", confirm)  # WeChat's retry: same answer
+    say("inf2", "3-2-502 王阿姨还在打电话，说不让挂")
+    assert "已有人报告" in say("inf2", "确认")
+    [report] = json.loads(run_cli(redis_url, community_id, "bot.scripts.reports", "list", "--json"))
+    assert (report["grid"], report["risk"], report["informants"]) == ("g1", "high", ["inf1", "inf2"])
+    notices = json.loads(run_cli(redis_url, community_id, "bot.scripts.outbox", "list", "--json"))
+    assert {n["recipient"] for n in notices} == {
+        "zhangsan",
+        "lisi",
+        "wangwu",
+        "duty01",
+        "duty02",
+        "wrOgAAAA1",
+    }
