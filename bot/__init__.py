@@ -25,8 +25,10 @@ class Services:
 
     config: Config
     ctx: Context
-    router: Router
+    router: Router  # Official Account: residents and informants
+    staff_router: Router  # WeCom: grid staff and duty officers
     aes_keys: list[AesKey]
+    wecom_keys: list[AesKey]
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -49,7 +51,7 @@ def build_services(cfg: Config) -> Services:
     from bot.community.registry import load_registry
     from bot.detection import LiveDetector
     from bot.detection.knowledge import KnowledgeBase
-    from bot.handlers import ROUTES
+    from bot.handlers import ROUTES, STAFF_ROUTES
     from bot.livefile import LiveFile
     from bot.reports.parse import load_report_rules
 
@@ -70,7 +72,10 @@ def build_services(cfg: Config) -> Services:
         rules=LiveFile(cfg.rules_file, load_report_rules),
         clock=cfg.extra.get("clock", time.time),
     )
-    return Services(config=cfg, ctx=ctx, router=Router(ROUTES), aes_keys=aes_keys(cfg))
+    return Services(
+        config=cfg, ctx=ctx, router=Router(ROUTES), staff_router=Router(STAFF_ROUTES),
+        aes_keys=aes_keys(cfg), wecom_keys=[AesKey(cfg.wecom_aes_key, cfg.wecom_corp_id)],
+    )
 
 
 def aes_keys(cfg: Config) -> list[AesKey]:
@@ -89,9 +94,10 @@ def aes_keys(cfg: Config) -> list[AesKey]:
 
 def register_blueprints(app: Flask, cfg: Config) -> None:
     from bot import health
-    from bot.channels import wechat_mp
+    from bot.channels import wechat_mp, wecom
 
     app.register_blueprint(wechat_mp.bp)
+    app.register_blueprint(wecom.bp)
     app.register_blueprint(health.bp)
     if cfg.playground:
         from bot.playground import bp as playground_bp

@@ -23,6 +23,14 @@ class Config:
     wechat_app_id: str = ""
     wechat_aes_key: str = ""
     wechat_aes_key_previous: str = ""
+    wechat_app_secret: str = ""  # for customer-service messages (pushes after the 5 s reply)
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wecom_corp_id: str = ""
+    wecom_agent_id: str = ""
+    wecom_secret: str = ""
+    wecom_token: str = ""
+    wecom_aes_key: str = ""
+    wecom_api_base: str = "https://qyapi.weixin.qq.com"
     redis_url: str = ""
     patterns_file: str = str(ROOT / "scam_patterns.yaml")
     knowledge_dir: str = str(ROOT / "knowledge")
@@ -51,6 +59,14 @@ ENV_NAMES = {
     "wechat_app_id": "WECHAT_APP_ID",
     "wechat_aes_key": "WECHAT_AES_KEY",
     "wechat_aes_key_previous": "WECHAT_AES_KEY_PREVIOUS",
+    "wechat_app_secret": "WECHAT_APP_SECRET",
+    "wechat_api_base": "WECHAT_API_BASE",
+    "wecom_corp_id": "WECOM_CORP_ID",
+    "wecom_agent_id": "WECOM_AGENT_ID",
+    "wecom_secret": "WECOM_SECRET",
+    "wecom_token": "WECOM_TOKEN",
+    "wecom_aes_key": "WECOM_AES_KEY",
+    "wecom_api_base": "WECOM_API_BASE",
     "redis_url": "REDIS_URL",
     "patterns_file": "PATTERNS_FILE",
     "knowledge_dir": "KNOWLEDGE_DIR",
@@ -75,7 +91,7 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> C
     known = {k: v for k, v in (overrides or {}).items() if k in types}
     extra = {k: v for k, v in (overrides or {}).items() if k not in types}
     config = replace(Config(), **values, **known, extra=extra)
-    return _with_local_defaults(config)
+    return _with_wecom_defaults(_with_local_defaults(config))
 
 
 def _convert(raw: str, kind: str, env_name: str):
@@ -100,6 +116,22 @@ def _with_local_defaults(config: Config) -> Config:
         wechat_aes_key=config.wechat_aes_key or new_aes_key(),
         local_mode=True,
         playground=True,
+    )
+
+
+LOCAL_CORP_ID = "wwlocalcorp"
+
+
+def _with_wecom_defaults(config: Config) -> Config:
+    """No WeCom app configured: made-up credentials, so /wecom answers only the playground."""
+    if config.wecom_token:
+        return config
+    return replace(
+        config,
+        wecom_token=secrets.token_hex(8),
+        wecom_aes_key=config.wecom_aes_key or new_aes_key(),
+        wecom_corp_id=config.wecom_corp_id or LOCAL_CORP_ID,
+        wecom_agent_id=config.wecom_agent_id or "1000002",
     )
 
 

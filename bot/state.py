@@ -32,6 +32,9 @@ KEY_REPORTS_BY_TIME = "fz:{{{c}}}:reports"  # zset: report id -> created_at
 KEY_DEADLINES = "fz:{{{c}}}:deadlines"  # zset: report id -> deadline_at, for the worker
 KEY_HOUSEHOLD = "fz:{{{c}}}:household:{key}"  # report id of a household's open report (30 min)
 KEY_OUTBOX = "fz:{{{c}}}:outbox"  # stream: notifications for the worker to deliver
+KEY_CLAIM = "fz:{{{c}}}:report:{id}:claim"  # who owns a report: SET NX makes one winner
+KEY_CARDS = "fz:{{{c}}}:report:{id}:cards"  # hash: staff userid -> the card's response_code
+KEY_ESCALATIONS = "fz:{{{c}}}:escalations"  # zset: "R7|step" -> when the step is due
 
 PENDING = "pending"
 CHECK_STATS_TTL = 400 * 24 * 3600  # a year of daily figures, plus margin
@@ -195,10 +198,11 @@ class State:
         if self.conn.get(key) == report_id:
             self.conn.delete(key)
 
-    def save_report(self, report: dict, event: dict, notices: list[dict]) -> None:
-        """A new report, its first event, its deadline and its notifications: all or nothing."""
+    def save_report(self, report: dict, event: dict, notices: list[dict], steps: dict | None = None) -> None:
+        """A new report, its first event, deadline, escalation steps and notifications: all or nothing."""
         rid = report["id"]
         pipe = self.conn.pipeline(transaction=True)
+        self._queue_steps(pipe, rid, steps)
         pipe.hset(self._key(KEY_REPORT, id=rid), mapping=_flat(report))
         pipe.zadd(self._key(KEY_REPORTS_BY_TIME), {rid: report["created_at"]})
         pipe.zadd(self._key(KEY_DEADLINES), {rid: report["deadline_at"]})
@@ -206,14 +210,22 @@ class State:
         self._queue_notices(pipe, notices)
         pipe.execute()
 
-    def update_report(self, rid: str, changes: dict, event: dict, notices: list[dict]) -> None:
+    def update_report(
+        self, rid: str, changes: dict, event: dict, notices: list[dict], steps: dict | None = None
+    ) -> None:
+        """Change a report, record who did it, queue its notifications (and new steps): atomically."""
         pipe = self.conn.pipeline(transaction=True)
+        self._queue_steps(pipe, rid, steps)
         pipe.hset(self._key(KEY_REPORT, id=rid), mapping=_flat(changes))
         if "deadline_at" in changes:
             pipe.zadd(self._key(KEY_DEADLINES), {rid: changes["deadline_at"]})
         self._queue_event(pipe, rid, event)
         self._queue_notices(pipe, notices)
         pipe.execute()
+
+    def _queue_steps(self, pipe, rid: str, steps: dict | None) -> None:
+        if steps:
+            pipe.zadd(self._key(KEY_ESCALATIONS), {f"{rid}|{i}": due for i, due in steps.items()})
 
     def _queue_event(self, pipe, rid: str, event: dict) -> None:
         pipe.xadd(self._key(KEY_REPORT_EVENTS, id=rid), _flat(event))
@@ -232,6 +244,55 @@ class State:
     def report_events(self, rid: str) -> list[dict]:
         entries = self.conn.xrange(self._key(KEY_REPORT_EVENTS, id=rid))
         return [{"event_id": eid, **_unflat(fields)} for eid, fields in entries]
+
+    # --- claims -----------------------------------------------------------------------------
+    def try_claim(self, rid: str, user: str) -> str | None:
+        """SET NX: None when `user` now owns the report, else who already does."""
+        key = self._key(KEY_CLAIM, id=rid)
+        if self.conn.set(key, user, nx=True):
+            return None
+        return self.conn.get(key) or self.try_claim(rid, user)
+
+    def claimer(self, rid: str) -> str | None:
+        return self.conn.get(self._key(KEY_CLAIM, id=rid))
+
+    def set_claimer(self, rid: str, user: str) -> None:
+        self.conn.set(self._key(KEY_CLAIM, id=rid), user)
+
+    def drop_claim(self, rid: str) -> None:
+        self.conn.delete(self._key(KEY_CLAIM, id=rid))
+
+    def remember_card(self, rid: str, user: str, response_code: str) -> None:
+        self.conn.hset(self._key(KEY_CARDS, id=rid), user, response_code)
+
+    def cards(self, rid: str) -> dict[str, str]:
+        return self.conn.hgetall(self._key(KEY_CARDS, id=rid))
+
+    # --- escalation schedule ----------------------------------------------------------------
+    def schedule(self, rid: str, steps: dict[int, float]) -> None:
+        """Steps of a report's escalation policy, by index, with the time each is due."""
+        if steps:
+            self.conn.zadd(self._key(KEY_ESCALATIONS), {f"{rid}|{i}": due for i, due in steps.items()})
+
+    def unschedule(self, rid: str, indexes) -> None:
+        members = [f"{rid}|{i}" for i in indexes]
+        if members:
+            self.conn.zrem(self._key(KEY_ESCALATIONS), *members)
+
+    def scheduled(self, rid: str | None = None) -> list[tuple[str, int, float]]:
+        entries = self.conn.zrange(self._key(KEY_ESCALATIONS), 0, -1, withscores=True)
+        out = [(m.split("|")[0], int(m.split("|")[1]), due) for m, due in entries]
+        return [e for e in out if rid is None or e[0] == rid]
+
+    def take_due_steps(self, now: float, limit: int = 100) -> list[tuple[str, int]]:
+        """Due steps, each taken by exactly one worker (ZREM answers 1 to only one of them)."""
+        key = self._key(KEY_ESCALATIONS)
+        taken = []
+        for member in self.conn.zrangebyscore(key, "-inf", now, start=0, num=limit):
+            if self.conn.zrem(key, member):
+                rid, index = member.split("|")
+                taken.append((rid, int(index)))
+        return taken
 
     # --- outbox -----------------------------------------------------------------------------
     def outbox(self, count: int = 1000) -> list[dict]:

@@ -55,6 +55,67 @@ SORRY = (
 MENU_LINK_OPENED = ""  # a VIEW click opened a web page; WeChat shows nothing back
 
 
+# --- grid staff in WeCom (认领, 已联系, 结案) ------------------------------------------------
+
+STAFF_HELP = (
+    "反诈哨兵·网格员命令：\n"
+    "认领 R7 —— 接手报告（也可以点卡片上的“认领”）\n"
+    "已联系 R7 —— 已电话或上门联系到当事人\n"
+    "结案 R7 —— 记录结果并结案\n"
+    "释放 R7 —— 交回，让别人认领\n"
+    "转派 R7 工号 —— 转给同网格的人\n"
+    "我的 —— 我手上的报告\n"
+    "列表 —— 本网格未结案的报告"
+)
+STAFF_NOT_REGISTERED = "您不在本社区的网格员名单中，不能查看或处理报告。如有疑问请联系社区值班室。"
+STAFF_NO_SUCH_REPORT = "没有找到报告 {id}。发“列表”看本网格的报告。"
+STAFF_NOT_YOUR_GRID = "报告 {id} 属于{grid}，只有该网格的工作人员和值班员可以处理。"
+STAFF_CLAIMED = "您已认领 {id}，请在 {deadline} 前电话和上门联系当事人。\n{details}\n联系上后回复“已联系 {id}”。"
+STAFF_CLAIMED_BY_OTHER = "{id} 已由 {name} 认领，不用重复处理。"
+STAFF_ALREADY_YOURS = "{id} 已经是您在处理了。联系上后回复“已联系 {id}”。"
+STAFF_ALREADY_CLOSED = "{id} 已经结案了。"
+STAFF_NOT_CLAIMER = "{id} 现在由 {name} 处理，只有认领人或值班员可以这样操作。"
+STAFF_RELEASED = "已释放 {id}，已通知网格其他人认领。"
+STAFF_TRANSFERRED = "已把 {id} 转派给 {name}。"
+STAFF_BAD_TARGET = "{target} 不是可以处理 {id} 的工作人员。"
+STAFF_CONTACTED = "已记录：{id} 已联系上当事人，联系计时停止。处理完后回复“结案 {id}”。"
+STAFF_ASK_OUTCOME = (
+    "结案 {id}，请回复结果编号：\n1 劝阻成功\n2 已转账·已报警\n3 误报\n4 联系不上\n5 已联系家属\n发“取消”退出。"
+)
+STAFF_ASK_AMOUNT_SAVED = "避免了多少损失？回复金额（元，例如 20000），不清楚回复 0。"
+STAFF_ASK_AMOUNT_LOST = "损失了多少钱？回复金额（元，例如 20000），不清楚回复 0。"
+STAFF_BAD_AMOUNT = "没看懂金额，请只回复数字，例如 20000，不清楚回复 0。"
+STAFF_CLOSED = "{id} 已结案：{outcome}{amount}。谢谢您！"
+STAFF_CLOSE_CANCELLED = "好的，没有结案。"
+STAFF_LIST_EMPTY = "没有未结案的报告。"
+STAFF_LIST_LINE = "{id} {risk} {place} {status} 截止{deadline}{overdue}"
+STAFF_MINE_EMPTY = "您手上没有未结案的报告。"
+STAFF_UNKNOWN = "没看懂这条命令。\n" + STAFF_HELP
+OUTCOMES = {
+    "1": ("dissuaded", "劝阻成功"),
+    "2": ("lost_reported", "已转账·已报警"),
+    "3": ("false_alarm", "误报"),
+    "4": ("unreachable", "联系不上"),
+    "5": ("family_contacted", "已联系家属"),
+}
+CLAIMED_LABEL = "已由 {name} 认领 {time}"
+NOTICE_DETAILS = "【{risk}】{id}\n地点：{place}\n人员：{person}\n情况：{situation}\n截止：{deadline}"
+STATUS_NAMES = {"open": "待认领", "claimed": "已认领", "contacted": "已联系", "closed": "已结案"}
+OVERDUE_MARK = " ⚠️超时"
+AMOUNT_SAVED = "，避免损失 {amount} 元"
+AMOUNT_LOST = "，损失 {amount} 元"
+
+NOTICE_CLAIMED_GROUP = "【反诈预警】{id} {place} 已由 {name} 认领。"
+NOTICE_RELEASED_GROUP = "【反诈预警】{id} {place} 已释放，请网格内其他同事尽快认领。"
+NOTICE_CLOSED_GROUP = "【反诈预警】{id} {place} 已结案：{outcome}。"
+NOTICE_TRANSFERRED = "【反诈预警·转派给您】{id}\n地点：{place}\n人员：{person}\n情况：{situation}\n请在{deadline}前联系。"
+NOTICE_INFORMANT_OUTCOME = "您报告的情况（编号 {id}）已处理：{outcome}。谢谢您守护邻居！"
+NOTICE_ESCALATE = "【反诈预警·{risk}·催办】{id} {place} 已{minutes}分钟{what}，请立即处理！回复“认领 {id}”。"
+NOTICE_ESCALATE_UNCLAIMED = "无人认领"
+NOTICE_ESCALATE_NOT_CONTACTED = "未联系上当事人"
+NOTICE_REMIND_CLAIMER = "【反诈预警·提醒】{id} {place} 还没有记录“已联系”，请马上电话和上门确认，联系上后回复“已联系 {id}”。"
+NOTICE_REOPENED = "【反诈预警·重新派单】{id} {place} 超时未联系，已重新开放，请网格内同事立即认领！"
+
 # --- anti-fraud knowledge (反诈知识) ---------------------------------------------------------
 
 KNOWLEDGE_LIST = "常见骗局（回复“知识+编号”查看，例如：知识 1）：\n{items}"

@@ -10,13 +10,16 @@ import pytest
 import redis
 
 from bot import create_app
-from bot.playground.wxclient import WeChatServer
+from bot.playground.wxclient import WeChatServer, WeComServer
 from bot.scripts.redis_server import PrivateRedis
 
 TOKEN = "fanzhatesttoken"
 APP_ID = "wxfanzhatest0001"
 AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"  # 43 chars of base64, test only
 OLD_AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+WECOM_TOKEN = "wecomtesttoken"
+WECOM_CORP_ID = "wwfanzhatestcorp"
+WECOM_AES_KEY = "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abcdefg"
 
 NO_REDIS = (
     "\n" + "!" * 78 + "\n!! NO REDIS: REDIS_URL is not set and redis-server is not installed.\n"
@@ -95,6 +98,9 @@ def make_app(redis_url, community_id, clock):
             "wechat_app_id": APP_ID,
             "wechat_aes_key": AES_KEY,
             "clock": clock,
+            "wecom_token": WECOM_TOKEN,
+            "wecom_corp_id": WECOM_CORP_ID,
+            "wecom_aes_key": WECOM_AES_KEY,
         }
         config.update(overrides)
         return create_app(config)
@@ -136,3 +142,49 @@ class Chat:
 @pytest.fixture
 def chat(app, wechat) -> Chat:
     return Chat(app.test_client(), wechat)
+
+
+@pytest.fixture
+def wecom(clock) -> WeComServer:
+    return WeComServer(token=WECOM_TOKEN, corp_id=WECOM_CORP_ID, aes_key=WECOM_AES_KEY, clock=clock)
+
+
+class StaffChat:
+    """Talks to the bot as grid staff do in WeCom: a command or a card click, and what they see."""
+
+    def __init__(self, client, wecom: WeComServer):
+        self.client, self.wecom = client, wecom
+
+    def post(self, delivery):
+        return self.client.post(delivery.path_with_query, data=delivery.body, content_type="text/xml")
+
+    def deliver(self, fields) -> str:
+        response = self.post(self.wecom.deliver(fields))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return self.wecom.read_reply(response.get_data()).get("Content", "")
+
+    def send(self, text: str, user: str) -> str:
+        return self.deliver(self.wecom.text(user, text))
+
+    def click(self, key: str, user: str, task_id: str = "task") -> str:
+        return self.deliver(self.wecom.card_click(user, key, task_id))
+
+
+@pytest.fixture
+def staff(app, wecom) -> StaffChat:
+    return StaffChat(app.test_client(), wecom)
+
+
+ONE_SHOT_HIGH = "3栋2单元502 王阿姨 情绪很焦虑 说要去银行给公安转账"
+
+
+def file_report(chat: Chat, state, text: str = ONE_SHOT_HIGH, user: str = "inf1", building: str = "3栋") -> str:
+    """An informant binds and files a report through /wechat; returns the report id."""
+    code = f"F{abs(hash((user, building))) % 10**6:06d}"
+    if not state.informant_buildings(user):
+        state.create_invite(code, building, 3600)
+        chat.send(f"绑定 {code}", user=user)
+    chat.send(text, user=user)
+    reply = chat.send("确认", user=user)
+    assert "报告编号" in reply, reply
+    return reply.split("报告编号 ")[1].split("（")[0]

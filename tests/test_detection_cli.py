@@ -41,7 +41,9 @@ def test_lint_passes_the_fixture(capsys):
 
 def test_lint_names_the_failing_lines(tmp_path, capsys):
     text = SMALL.read_text(encoding="utf-8")
-    text = text.replace("本店招聘店员，月薪四千，包吃住，欢迎来店面试", "足不出户日赚三百元，点赞关注就能领佣金")
+    text = text.replace(
+        "本店招聘店员，月薪四千，包吃住，欢迎来店面试", "足不出户日赚三百元，点赞关注就能领佣金"
+    )
     text = text.replace("knowledge/fake_prize.md", "knowledge/nothing_here.md")
     path = tmp_path / "patterns.yaml"
     path.write_text(text, encoding="utf-8")
@@ -68,10 +70,26 @@ def test_evaluate_prints_recall_and_fpr_last(tmp_path, capsys):
         {"text": "今晚回家吃饭", "label": "benign"},
         {"text": "明天下雨记得带伞", "label": "benign"},
     ]
-    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\nbroken\n", encoding="utf-8")
+    data.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\nbroken\n", encoding="utf-8"
+    )
     label_map = tmp_path / "map.yaml"
     label_map.write_text("labels:\n  公检法: [fake_police]\n", encoding="utf-8")
     assert evaluate.main([str(data), "--file", str(SMALL), "--label-map", str(label_map)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == "recall=1.0000 fpr=0.0000"
     assert any("type agreement=0.500" in line for line in out)
+
+
+DATASETS = ROOT.parent / "shared" / "datasets"
+
+
+@pytest.mark.parametrize("name", ["telecom_fraud_texts_5.jsonl", "teleantifraud_dialogues.jsonl"])
+def test_evaluate_runs_on_the_research_sets(name, capsys):
+    """Smoke test on the first rows only; the full figures come from running evaluate by hand."""
+    path = DATASETS / name
+    if not path.exists():
+        pytest.skip(f"research data set not found at {path} (it lives in ../shared/datasets)")
+    assert evaluate.main([str(path), "--limit", "300"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("recall=") and " fpr=" in last

@@ -45,6 +45,22 @@ class Grid:
         return (self.leader, *self.specialists, *self.volunteers)
 
 
+CONDITIONS = ("unclaimed", "not_contacted", "open")
+TARGETS = ("grid_staff", "grid_members", "grid_volunteers", "duty", "claimer")
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    """One rung of a risk level's escalation ladder, measured from when the report was filed."""
+
+    after: int  # seconds after filing
+    condition: str  # unclaimed | not_contacted | open: the step only fires while this holds
+    notify: tuple[str, ...]  # targets: grid_staff, grid_members, grid_volunteers, duty, claimer
+    repeat: int = 0  # seconds; 0 = once
+    mark_overdue: bool = False
+    reopen: bool = False  # drop the claim and offer the report to the whole grid again
+
+
 @dataclass(frozen=True)
 class Registry:
     community_id: str
@@ -52,7 +68,7 @@ class Registry:
     duty: tuple[Person, ...]
     grids: tuple[Grid, ...]
     contact_within: dict[str, int]  # risk -> seconds until the neighbour must have been contacted
-    escalation: dict = field(default_factory=dict, compare=False)  # the raw section, for the worker
+    ladders: dict[str, tuple[EscalationStep, ...]] = field(default_factory=dict)  # risk -> steps
 
     def grid_for(self, building: str | None) -> Grid | None:
         canonical = canonical_building(building or "")
@@ -90,7 +106,7 @@ def load_registry(path: str | Path) -> Registry:
         duty=tuple(_person(p, path) for p in _need(data, "duty", list, path)),
         grids=grids,
         contact_within=_deadlines(_need(data, "escalation", dict, path), path),
-        escalation=data["escalation"],
+        ladders={risk: _ladder(data["escalation"][risk], path) for risk in RISKS},
     )
 
 
@@ -150,3 +166,29 @@ def _deadlines(escalation: dict, path) -> dict[str, int]:
         except ValueError as exc:
             raise YamlFileError(path, line_of(policy), str(exc)) from None
     return deadlines
+
+
+def _ladder(policy: dict, path) -> tuple[EscalationStep, ...]:
+    steps = policy.get("steps") or []
+    if not isinstance(steps, list):
+        raise YamlFileError(path, line_of(policy), "`steps` must be a list")
+    return tuple(_step(step, path) for step in steps)
+
+
+def _step(entry: object, path) -> EscalationStep:
+    line = line_of(entry)
+    if not isinstance(entry, dict):
+        raise YamlFileError(path, line, "each escalation step is a mapping like {after: 3m, notify: [duty]}")
+    condition = str(entry.get("if", "open"))
+    notify = entry.get("notify") or []
+    if condition not in CONDITIONS:
+        raise YamlFileError(path, line, f"`if` must be one of {', '.join(CONDITIONS)}")
+    if not isinstance(notify, list) or any(t not in TARGETS for t in notify):
+        raise YamlFileError(path, line, f"`notify` must list some of {', '.join(TARGETS)}")
+    try:
+        after = parse_duration(entry.get("after", ""))
+        repeat = parse_duration(entry["repeat"]) if entry.get("repeat") else 0
+    except ValueError as exc:
+        raise YamlFileError(path, line, str(exc)) from None
+    return EscalationStep(after=after, condition=condition, notify=tuple(notify), repeat=repeat,
+                          mark_overdue=bool(entry.get("mark_overdue")), reopen=bool(entry.get("reopen")))

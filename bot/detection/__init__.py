@@ -1,9 +1,9 @@
 """Scam detection: the pattern library, the matcher and the verdict (DESIGN.md §3).
 
-    lib = load_library("scam_patterns.yaml")   # validated; PatternFileError names the line
-    det = Detector(lib)                         # builds the indexes once
-    det.check("消息") -> Verdict                 # never raises
-    LiveDetector(path)                          # the same, following edits to the file
+lib = load_library("scam_patterns.yaml")   # validated; PatternFileError names the line
+det = Detector(lib)                         # builds the indexes once
+det.check("消息") -> Verdict                 # never raises
+LiveDetector(path)                          # the same, following edits to the file
 """
 
 from bot.detection.detector import Detector

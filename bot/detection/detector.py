@@ -16,6 +16,7 @@ from bot.detection.verdict import SAFE, SUSPICIOUS, Match, Verdict
 
 log = logging.getLogger(__name__)
 
+_SYMBOLS = re.compile(r"[\W_]+")
 _UNSUBSCRIBE = re.compile(r"退订|回td|拒收请回")
 MAX_MATCHES = 5
 MAX_EVIDENCE = 8
@@ -51,7 +52,9 @@ class Detector:
                 self.phrase_type.append(scam_type.id)
                 self.phrase_text.append(phrase)
                 normalized.append(norm)
-        self.phrases = PhraseIndex(normalized, tokenizer, base_tokenizer().total, self._everyday_words(tokenizer))
+        self.phrases = PhraseIndex(
+            normalized, tokenizer, base_tokenizer().total, self._everyday_words(tokenizer)
+        )
 
     def _everyday_words(self, tokenizer) -> set[str]:
         """Words of the benign examples that are not library terms (see PhraseIndex)."""
@@ -84,8 +87,9 @@ class Detector:
         compact = norm.compact
         if not compact and not norm.extracted["links"]:
             return Verdict(SAFE, None, None, None, 0.0, extracted=norm.extracted)
-        hits = self.terms.find(compact, pairs_of(compact))
-        found = self.phrases.search(compact)
+        pairs = pairs_of(compact)
+        hits = self.terms.find(compact, pairs)
+        found = self.phrases.search(compact, pairs)
         evidence, fired, asked = self._gather(found, hits)
         return self._decide(norm, found, hits, evidence, (fired, asked))
 
@@ -109,8 +113,8 @@ class Detector:
         extracted = norm.extracted
         fired, asked = fired_asked
         type_scores = {tid: ev.score() for tid, ev in evidence.items()}
-        best_type = self._pick_type(type_scores, evidence)
-        type_score = type_scores.get(best_type, 0.0) if best_type else 0.0
+        best_type = self._pick_type(evidence)
+        type_score = max(type_scores.values(), default=0.0)
         signals = scoring.signal_score(fired, self.weights, asked)
         marketing = bool(_UNSUBSCRIBE.search(norm.compact))
         score = scoring.combine(type_score, signals, bool(extracted["links"]), marketing)
@@ -126,18 +130,20 @@ class Detector:
             score=round(score, 4),
             matches=matches,
             signals=fired_sorted,
-            evidence=self._evidence(norm, found, matches, hits, best_type),
+            evidence=self._evidence(norm, found, matches, hits, best_type) if verdict != SAFE else (),
             extracted=extracted,
-            breakdown={"type_score": round(type_score, 3), "signal_score": round(signals, 3),
-                       "types": {k: round(v, 3) for k, v in sorted(type_scores.items(), key=lambda kv: -kv[1])[:5]}},
+            breakdown={
+                "type_score": round(type_score, 3),
+                "signal_score": round(signals, 3),
+                "types": {k: round(v, 3) for k, v in sorted(type_scores.items(), key=lambda kv: -kv[1])[:5]},
+            },
         )
 
-    def _pick_type(self, type_scores: dict[str, float], evidence: dict) -> str | None:
-        """The type with most evidence; when none passes the floor, the closest phrasing's type."""
-        if not type_scores:
+    def _pick_type(self, evidence: dict[str, scoring.TypeEvidence]) -> str | None:
+        """The type that explains the message best (see TypeEvidence.rank)."""
+        if not evidence:
             return None
-        ranked = sorted(type_scores, key=lambda t: (type_scores[t], evidence[t].best_similarity()), reverse=True)
-        return ranked[0]
+        return max(evidence, key=lambda t: (evidence[t].rank(), evidence[t].score()))
 
     def _matches(self, found: dict, best_type: str | None) -> tuple[Match, ...]:
         floor = scoring.PHRASE_FLOOR * 100
@@ -145,7 +151,8 @@ class Detector:
         # The chosen type's phrasings first: they are the explanation of the verdict.
         strong.sort(key=lambda item: (self.phrase_type[item[0]] == best_type, item[1]), reverse=True)
         return tuple(
-            Match(self.phrase_type[i], self.phrase_text[i], round(s / 100.0, 3)) for i, s in strong[:MAX_MATCHES]
+            Match(self.phrase_type[i], self.phrase_text[i], round(s / 100.0, 3))
+            for i, s in strong[:MAX_MATCHES]
         )
 
     def _evidence(self, norm, found, matches, hits, best_type) -> tuple[str, ...]:
@@ -159,4 +166,16 @@ class Detector:
         for hit in hits:
             if any(kind == "sig" or owner == best_type for kind, owner in hit.owners):
                 words.append(hit.term)
-        return tuple(dict.fromkeys(w for w in words if w))[:MAX_EVIDENCE]
+        return _distinct(words)[:MAX_EVIDENCE]
+
+
+def _distinct(words: list[str]) -> tuple[str, ...]:
+    """Drop empty words and words already inside an earlier one (symbols ignored)."""
+    kept: list[str] = []
+    plain: list[str] = []
+    for word in words:
+        bare = _SYMBOLS.sub("", word)
+        if bare and not any(bare in other or other in bare for other in plain):
+            kept.append(word)
+            plain.append(bare)
+    return tuple(kept)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-_TLDS = "com|cn|net|org|top|xyz|cc|vip|shop|club|site|online|info|me|io|co|tk|app|link|ltd|icu|wang|fun|live|pro"
+_TLDS = (
+    "com|cn|net|org|top|xyz|cc|vip|shop|club|site|online|info|me|io|co|tk|app|link|ltd|icu|wang|fun|live|pro"
+)
 _LINK = re.compile(
     r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff<>\"']+"
     rf"|(?<![\w@.])(?:[a-z0-9-]+\.)+(?:{_TLDS})(?![a-z0-9])(?:/[\w./?=&%#~+-]*)?",
@@ -16,9 +18,7 @@ _LINK = re.compile(
 )
 # Digits that evaders space or dash apart ("138 1234 5678") are joined before phone matching.
 _DIGIT_GAP = re.compile(r"(?<=\d)[\s-](?=\d)")
-_PHONE = re.compile(
-    r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}\d{7,8}|[48]00\d{7}|9[56]\d{3,4}(?![\d元块万]))(?!\d)"
-)
+_PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}\d{7,8}|[48]00\d{7}|9[56]\d{3,4}(?![\d元块万]))(?!\d)")
 _AMOUNT = re.compile(
     r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]{2,})\s*(?:万元|万块|万|元|块钱|块|w(?![a-z]))",
     re.IGNORECASE,
@@ -26,12 +26,32 @@ _AMOUNT = re.compile(
 # Apps that scammers ask people to install (remote screen, "meeting", chat apps off-platform);
 # naming them lets the reply say exactly which download to refuse.
 KNOWN_APPS = (
-    "向日葵", "todesk", "anydesk", "teamviewer", "腾讯会议", "zoom", "飞书会议", "钉钉",
-    "屏幕共享", "云视讯", "会讯通", "蝙蝠", "纸飞机", "telegram", "whatsapp", "skype",
-    "快连", "亿联", "小鱼易连", "全时云会议", "瞩目",
+    "向日葵",
+    "todesk",
+    "anydesk",
+    "teamviewer",
+    "腾讯会议",
+    "zoom",
+    "飞书会议",
+    "钉钉",
+    "屏幕共享",
+    "云视讯",
+    "会讯通",
+    "蝙蝠",
+    "纸飞机",
+    "telegram",
+    "whatsapp",
+    "skype",
+    "快连",
+    "亿联",
+    "小鱼易连",
+    "全时云会议",
+    "瞩目",
 )
 _KNOWN_APP = re.compile("|".join(re.escape(name) for name in KNOWN_APPS), re.IGNORECASE)
-_NAMED_APP = re.compile(r"下载(?:一个|一下)?[“\"「《]?([\w\u4e00-\u9fff]{2,10}?)[”\"」》]?(?:app|软件|客户端)", re.IGNORECASE)
+_NAMED_APP = re.compile(
+    r"下载(?:一个|一下)?[“\"「《]?([\w\u4e00-\u9fff]{2,10}?)[”\"」》]?(?:app|软件|客户端)", re.IGNORECASE
+)
 
 
 def link_spans(text: str) -> list[tuple[int, int]]:

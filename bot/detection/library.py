@@ -83,7 +83,9 @@ def load_library(path: str | Path) -> Library:
     path = Path(path)
     root, digest = compose_file(path)
     if not root.is_map():
-        raise PatternFileError(path, root.line, "the file must be a mapping with version, types, benign, signals")
+        raise PatternFileError(
+            path, root.line, "the file must be a mapping with version, types, benign, signals"
+        )
     return Library(
         path=str(path),
         version=_version(root),

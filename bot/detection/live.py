@@ -26,7 +26,9 @@ RELOAD_INTERVAL = 2.0
 class LiveDetector:
     """check(text) with the newest valid version of the pattern file."""
 
-    def __init__(self, path: str | Path, interval: float = RELOAD_INTERVAL, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, path: str | Path, interval: float = RELOAD_INTERVAL, clock: Callable[[], float] = time.monotonic
+    ):
         self.path = Path(path)
         self.interval = interval
         self.clock = clock
@@ -73,8 +75,12 @@ class LiveDetector:
         self._loaded_at = time.time()
         self._error = None
         library = detector.library
-        log.info("pattern file reloaded: %s (%d types, %d phrasings)", self.path, len(library.types),
-                 library.phrasing_count)
+        log.info(
+            "pattern file reloaded: %s (%d types, %d phrasings)",
+            self.path,
+            len(library.types),
+            library.phrasing_count,
+        )
 
     def _file_stat(self) -> tuple[int, int, int] | None:
         try:

@@ -23,6 +23,10 @@ BOUNDARY = "。"
 _SENTENCE_END = re.compile(r"[。！？!?；;\n\r…]+")
 _NOT_WORD = re.compile(r"[^\w。]|_", re.UNICODE)
 _DIGITS = re.compile(r"\d+")
+# Control characters (not newlines), zero-width and direction marks, soft hyphens, lone surrogates.
+_CONTROLS = re.compile(
+    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ud800-\udfff]"
+)
 _BOUNDARY_RUN = re.compile(r"。{2,}")
 
 # Traditional forms of the characters that matter in scam wording (NFKC does not fold them).
@@ -99,6 +103,8 @@ def normalize_message(text: str) -> Normalized:
 
 def quote(compact_part: str, folded: str) -> str:
     """The stretch of the folded message that compact_part came from (digits and symbols back)."""
+    if "#" not in compact_part:
+        return compact_part.replace(BOUNDARY, "")
     pieces = [r"\d+" if ch == "#" else re.escape(ch) for ch in compact_part if ch != BOUNDARY]
     if not pieces or len(pieces) > 80:
         return compact_part
@@ -109,9 +115,7 @@ def quote(compact_part: str, folded: str) -> str:
 def _strip_controls(text: str) -> str:
     # Control and format characters (zero-width joiners, RTL marks) are a common way to split
     # a word invisibly; newlines stay because they end sentences.
-    if text.isprintable():
-        return text
-    return "".join(ch for ch in text if ch in "\n\r" or unicodedata.category(ch)[0] != "C")
+    return _CONTROLS.sub("", text)
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:

@@ -10,6 +10,8 @@ counts for much, "我们" for little. A phrasing's similarity to a stretch of th
 The first generalizes to new wording; the second (run only on the few best candidates) keeps
 near-verbatim matches at full strength even when a typo or homophone breaks a word.
 Long messages are scored window by window, so a phrasing's words must occur close together.
+The shares of all phrasings in a window are one numpy bincount over the posting lists of the
+words present: no Python loop over phrasings, whatever the size of the library.
 """
 
 from __future__ import annotations
@@ -18,17 +20,19 @@ import math
 from collections import defaultdict
 
 import jieba
-from rapidfuzz import fuzz, process
+import numpy as np
+from rapidfuzz import fuzz
 
 from bot.detection.normalize import BOUNDARY
 
 WINDOW = 100
 STEP = 50  # phrasings up to WINDOW - STEP characters always fit whole inside some window
-MIN_CONTAINMENT = 0.3  # a phrasing needs this share of its weight in a window to be a candidate
-MAX_CANDIDATES = 12  # per window, best first, to be checked with rapidfuzz
+MIN_CONTAINMENT = 0.3  # share of a phrasing's weight a window must hold to count at all
+MAX_CANDIDATES = 24  # per window, best first
+RERANK = 16  # per message, best first, checked again with rapidfuzz
 RARE_FREQ = 50  # words rarer than this in jieba's dictionary all weigh the same
-MAX_OCCURRENCES = 40
-EVERYDAY_SHARE = 0.4  # weight kept by a word that also occurs in the library's benign examples  # a word seen more often in one message is judged on its first occurrences
+MAX_OCCURRENCES = 40  # a word seen more often in one message is judged on its first occurrences
+EVERYDAY_SHARE = 0.4  # weight kept by a word that also occurs in the library's benign examples
 
 
 def pairs_of(text: str) -> set[str]:
@@ -50,31 +54,35 @@ class PhraseIndex:
         self,
         phrasings: list[str],
         tokenizer: jieba.Tokenizer,
-        base_total: int | None = None,
+        base_total: int = 0,
         everyday: set[str] = frozenset(),
     ):
         self.phrasings = phrasings
-        total = base_total or tokenizer.total
         self._freq = tokenizer.FREQ
-        self._log_total = math.log(total)
+        self._log_total = math.log(base_total or tokenizer.total)
         # Words of the library's own everyday (benign) examples weigh less: jieba's frequencies
         # come from older, formal text where "微信" or "方便吗" look rarer than they are in chats.
         self._everyday = everyday
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        self.weight: dict[str, float] = {}
-        self.totals: list[float] = []
-        for i, phrase in enumerate(phrasings):
-            words = self._words(tokenizer, phrase)
+        postings: dict[str, list[int]] = defaultdict(list)
+        self.words = [self._words(tokenizer, phrase) for phrase in phrasings]
+        for i, words in enumerate(self.words):
             for word in words:
-                self.postings[word].append(i)
-                self.weight[word] = self._idf(word)
-            self.totals.append(sum(self.weight[w] for w in words) or 1.0)
+                postings[word].append(i)
+        self.weight = {word: self._idf(word) for word in postings}
+        self.ids = {word: np.array(ids, dtype=np.int32) for word, ids in postings.items()}
+        self.weights = {word: np.full(len(ids), self.weight[word]) for word, ids in postings.items()}
+        totals = np.zeros(len(phrasings))
+        for word, ids in self.ids.items():
+            totals[ids] += self.weight[word]
+        self.totals = np.maximum(totals, 1e-9)
         self.by_head: dict[str, list[str]] = defaultdict(list)
-        for word in self.postings:
+        for word in postings:
             self.by_head[word[:2]].append(word)
 
     def _words(self, tokenizer: jieba.Tokenizer, phrase: str) -> list[str]:
-        words = [w for w in tokenizer.cut(phrase, HMM=False) if len(w) >= 2 and "#" not in w and BOUNDARY not in w]
+        words = [
+            w for w in tokenizer.cut(phrase, HMM=False) if len(w) >= 2 and "#" not in w and BOUNDARY not in w
+        ]
         # A phrasing of single characters only is kept whole, as one "word".
         return list(dict.fromkeys(words)) or [phrase]
 
@@ -82,22 +90,29 @@ class PhraseIndex:
         idf = self._log_total - math.log(max(self._freq.get(word, 0), RARE_FREQ))
         return idf * EVERYDAY_SHARE if word in self._everyday else idf
 
-    def search(self, text: str) -> dict[int, tuple[float, int]]:
+    def search(self, text: str, pairs: set[str] | None = None) -> dict[int, tuple[float, int]]:
         """phrasing index -> (best similarity 0..100, start of the window it was found in)."""
-        best: dict[int, tuple[float, int]] = {}
         starts = window_starts(len(text))
-        for k, words in self._words_per_window(text, starts).items():
+        best: dict[int, tuple[float, int]] = {}
+        for k, words in self._words_per_window(text, starts, pairs).items():
+            for share, i in self._candidates(words):
+                if share > best.get(i, (0.0, 0))[0]:
+                    best[i] = (share, k)
+        result = {i: (100.0 * share, starts[k]) for i, (share, k) in best.items()}
+        # rapidfuzz only for the few best: it can raise a near-verbatim match that a typo or a
+        # homophone kept from sharing whole words; it cannot find anything the words did not.
+        for i, (share, k) in sorted(best.items(), key=lambda item: item[1][0], reverse=True)[:RERANK]:
             window = text if len(starts) == 1 else text[starts[k] : starts[k] + WINDOW]
-            for i, score in self._score_window(window, words):
-                if score > best.get(i, (0.0, 0))[0]:
-                    best[i] = (score, starts[k])
-        return best
+            ratio = fuzz.partial_ratio(self.phrasings[i], window, score_cutoff=100.0 * share)
+            if ratio > 100.0 * share:
+                result[i] = (ratio, starts[k])
+        return result
 
-    def _words_per_window(self, text: str, starts: list[int]) -> dict[int, set[str]]:
+    def _words_per_window(self, text: str, starts: list[int], pairs: set[str] | None) -> dict[int, set[str]]:
         """Which library words occur (whole) inside each window."""
         per_window: dict[int, set[str]] = defaultdict(set)
         last = len(starts) - 1
-        for head in pairs_of(text) & self.by_head.keys():
+        for head in (pairs_of(text) if pairs is None else pairs) & self.by_head.keys():
             for word in self.by_head[head]:
                 pos, seen = text.find(word), 0
                 while pos >= 0 and seen < MAX_OCCURRENCES:
@@ -108,26 +123,25 @@ class PhraseIndex:
                     pos = text.find(word, pos + 1)
         return per_window
 
-    def _score_window(self, window: str, words: set[str]) -> list[tuple[int, float]]:
-        share: dict[int, float] = defaultdict(float)
-        weight, postings = self.weight, self.postings
-        for word in words:
-            for i in postings[word]:
-                share[i] += weight[word]
-        totals = self.totals
-        candidates = [(s / totals[i], i) for i, s in share.items() if s >= MIN_CONTAINMENT * totals[i]]
-        if not candidates:
-            return []
-        candidates.sort(reverse=True)
-        del candidates[MAX_CANDIDATES:]
-        choices = [self.phrasings[i] for _, i in candidates]
-        # extract() returns its results best first; the choice index k maps back to the phrasing.
-        ratios = process.extract(window, choices, scorer=fuzz.partial_ratio, limit=None)
-        return [(candidates[k][1], max(100.0 * candidates[k][0], ratio)) for _c, ratio, k in ratios]
+    def _candidates(self, words: set[str]) -> list[tuple[float, int]]:
+        """(share of weight present, phrasing) for the best phrasings of one window."""
+        ids = np.concatenate([self.ids[w] for w in words])
+        weights = np.concatenate([self.weights[w] for w in words])
+        share = np.bincount(ids, weights=weights, minlength=len(self.phrasings)) / self.totals
+        hit = np.flatnonzero(share >= MIN_CONTAINMENT)
+        if len(hit) > MAX_CANDIDATES:
+            hit = hit[np.argpartition(share[hit], -MAX_CANDIDATES)[-MAX_CANDIDATES:]]
+        return [(float(share[i]), int(i)) for i in hit]
 
     def aligned_text(self, index: int, text: str, start: int) -> str:
-        """The part of the message a phrasing matched, to show the resident as evidence."""
+        """The part of the message a phrasing matched, to show the resident as evidence:
+        from its first to its last word found there, or rapidfuzz's alignment when closer."""
         window = text if len(window_starts(len(text))) == 1 else text[start : start + WINDOW]
+        spans = [(window.find(w), window.find(w) + len(w)) for w in self.words[index] if w in window]
+        if spans:
+            left, right = min(s for s, _ in spans), max(e for _, e in spans)
+            if right - left <= 2 * len(self.phrasings[index]):
+                return window[left:right].strip(BOUNDARY)
         alignment = fuzz.partial_ratio_alignment(self.phrasings[index], window)
         if alignment is None:
             return ""

@@ -33,6 +33,8 @@ PHRASE_MAX = 0.60
 EXTRA_PHRASE_SHARE = 0.5
 EXTRA_PHRASES = 3
 KEYWORD_WEIGHT = 0.30
+RANK_PHRASES = 3
+RANK_KEYWORD = 0.3
 MAX_KEYWORDS = 3
 # A link adds a little, and only to a message that already shows some other sign: most shop
 # and carrier SMS carry a link too.
@@ -70,14 +72,19 @@ class TypeEvidence:
         weights += [KEYWORD_WEIGHT] * min(len(self.keywords), MAX_KEYWORDS)
         return noisy_or(weights)
 
-    def best_similarity(self) -> float:
-        return max(self.similarities, default=0.0)
+    def rank(self) -> float:
+        """How well the type explains the message, for choosing the type: the sum of its three
+        best similarities plus its keywords. Summing rewards a type whose several phrasings all
+        fit (measured: better type agreement than the single best phrasing)."""
+        sims = sorted(self.similarities, reverse=True)[:RANK_PHRASES]
+        return sum(sims) + RANK_KEYWORD * min(len(self.keywords), MAX_KEYWORDS)
 
 
 def signal_score(fired: Iterable[str], weights: dict[str, float], asked: set[str] = frozenset()) -> float:
     """Noisy OR of the fired signals; a signal that is asked for ("请提供…") weighs more."""
     return noisy_or(
-        min(ASK_MAX, weights.get(sid, 0.0) * ASK_BOOST) if sid in asked else weights.get(sid, 0.0) for sid in fired
+        min(ASK_MAX, weights.get(sid, 0.0) * ASK_BOOST) if sid in asked else weights.get(sid, 0.0)
+        for sid in fired
     )
 
 

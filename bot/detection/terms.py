@@ -20,7 +20,9 @@ from bot.detection.tokenizer import is_whole
 # Owners of a term: ("kw", type_id) for a type keyword, ("sig", signal_id) for a signal word.
 Owner = tuple[str, str]
 
-_NEGATION = re.compile(r"勿|不要|不会|不得|不可|千万别|别给|别把|别信|谨防|警惕|严禁|防范|防止|提防|绝不|从不|切莫|拒绝|以防|小心")
+_NEGATION = re.compile(
+    r"勿|不要|不会|不得|不可|千万别|别给|别把|别信|谨防|警惕|严禁|防范|防止|提防|绝不|从不|切莫|拒绝|以防|小心"
+)
 _LOOKBACK = 8
 # A sentence that names scams as scams ("…都是诈骗", "谨防…骗局") is a warning to the reader,
 # as in anti-fraud posters and police notices; its words are not counted. Scammers' own uses
@@ -82,11 +84,15 @@ class TermIndex:
             tries += 1
             if _in_warning(text, start, warnings):
                 pass
-            elif len(term) > _CHECK_BOUNDARY_MAX_LEN or is_whole(self.tokenizer, text, start, start + len(term)):
+            elif len(term) > _CHECK_BOUNDARY_MAX_LEN or is_whole(
+                self.tokenizer, text, start, start + len(term)
+            ):
                 negated = _negated(text, start)
                 found.extend(o for o in owners if o not in found and (not negated or o in NEGATION_EXEMPT))
                 if not negated and _asked(text, start):
-                    found.extend(("ask", o[1]) for o in owners if o[1] in ASKABLE and ("ask", o[1]) not in found)
+                    found.extend(
+                        ("ask", o[1]) for o in owners if o[1] in ASKABLE and ("ask", o[1]) not in found
+                    )
             start = text.find(term, start + 1)
         return tuple(found)
 

@@ -43,6 +43,7 @@ class Verdict:
             "type": self.type,
             "score": round(self.score, 3),
             "matches": [
-                {"type": m.type, "phrase": m.phrase, "similarity": round(m.similarity, 3)} for m in self.matches
+                {"type": m.type, "phrase": m.phrase, "similarity": round(m.similarity, 3)}
+                for m in self.matches
             ],
         }

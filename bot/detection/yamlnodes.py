@@ -157,4 +157,3 @@ class Node:
             values.append(str(value).strip())
             lines.append(item.line)
         return tuple(values), tuple(lines)
-

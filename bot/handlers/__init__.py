@@ -5,7 +5,7 @@ Every handler has the signature (msg, ctx) -> Reply and never touches Flask or R
 
 from __future__ import annotations
 
-from bot.handlers import events, fallback, help, informant, knowledge, media, scam_check
+from bot.handlers import events, fallback, help, informant, knowledge, media, scam_check, staff
 from bot.menu import KEY_CHECK_HOWTO, KEY_HELP
 from bot.messages import Incoming
 from bot.router import Route
@@ -38,4 +38,14 @@ ROUTES = [
     Route("empty_text", scam_check.is_empty_text, scam_check.ask_for_text),
     Route("scam_check", scam_check.has_text_to_check, scam_check.check_message),
     Route("fallback", fallback.always, fallback.point_to_menu),
+]
+
+# WeCom (the app and the group bot): grid staff and duty officers.
+STAFF_ROUTES = [
+    Route("staff_flow", staff.is_staff_flow, staff.continue_flow),
+    Route("card_click", staff.is_card_click, staff.card_click),
+    Route("staff_command", staff.is_command, staff.command),
+    Route("staff_listing", staff.is_listing, staff.listing),
+    Route("staff_help", staff.is_help, staff.show_help),
+    Route("staff_unknown", fallback.always, staff.unknown),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot import texts
+from bot import flows, texts
 from bot.menu import KEY_REPORT
 from bot.messages import Incoming, Reply
 from bot.reports import conversation
@@ -63,7 +63,7 @@ def wants_to_report(msg: Incoming, ctx) -> bool:
 def start_report(msg: Incoming, ctx) -> Reply:
     if not ctx.state.informant_buildings(msg.user):
         return Reply(texts.NOT_INFORMANT)
-    return Reply(conversation.begin(msg, ctx, conversation.start({})))
+    return Reply(flows.begin(msg, ctx, conversation.start({})))
 
 
 def is_one_shot_report(msg: Incoming, ctx) -> bool:
@@ -79,4 +79,4 @@ def one_shot_report(msg: Incoming, ctx) -> Reply:
         return Reply(texts.NOT_INFORMANT)
     parsed = parse_report(msg.text, ctx.report_rules())
     data = conversation.with_situation(conversation.address_fields(parsed.address), parsed, msg.text)
-    return Reply(conversation.begin(msg, ctx, conversation.start(data)))
+    return Reply(flows.begin(msg, ctx, conversation.start(data)))

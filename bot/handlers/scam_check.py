@@ -6,10 +6,9 @@ When the resident's own words show they are being scammed right now ("已经转�
 
 from __future__ import annotations
 
-from bot import texts
+from bot import flows, texts
 from bot.detection.advice import render_check_reply
 from bot.messages import Incoming, Reply
-from bot.reports import conversation
 from bot.reports.parse import danger_now
 
 CHECKABLE_KINDS = frozenset({"text", "link", "voice"})
@@ -33,10 +32,10 @@ def check_message(msg: Incoming, ctx) -> Reply:
 
 
 def offer_help_now(msg: Incoming, ctx, phrases: tuple[str, ...]) -> str:
-    step = conversation.Step(
+    step = flows.Step(
         "offer_help", texts.DANGER_LEAD, {"situation": msg.text[:300], "reasons": list(phrases)}
     )
-    return conversation.begin(msg, ctx, step)
+    return flows.begin(msg, ctx, step)
 
 
 def ask_for_text(msg: Incoming, ctx) -> Reply:

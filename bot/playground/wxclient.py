@@ -84,10 +84,11 @@ class Delivery:
 
     query: dict[str, str]
     body: bytes
+    path: str = "/wechat"
 
     @property
     def path_with_query(self) -> str:
-        return "/wechat?" + urlencode(self.query)
+        return f"{self.path}?{urlencode(self.query)}"
 
 
 @dataclass
@@ -172,3 +173,56 @@ class WeChatServer:
 def _fields(xml: str) -> dict[str, str]:
     # Our own server's reply, already authenticated above: plain ElementTree is enough here.
     return {child.tag: (child.text or "") for child in ET.fromstring(xml)}
+
+
+@dataclass
+class WeComServer:
+    """Plays WeCom's side of the app callback: everything sealed for the CorpID (WeCom docs, 2026)."""
+
+    token: str
+    corp_id: str
+    aes_key: str
+    agent_id: str = "1000002"
+    clock: Callable[[], float] = field(default=time.time)
+
+    @property
+    def sealer(self) -> Sealer:
+        return Sealer(self.aes_key, self.corp_id)
+
+    def _query(self, sealed: str) -> dict[str, str]:
+        timestamp, nonce = str(int(self.clock())), str(secrets.randbelow(10**9))
+        return {"msg_signature": signature(self.token, timestamp, nonce, sealed),
+                "timestamp": timestamp, "nonce": nonce}
+
+    def verification(self, plaintext: str) -> dict[str, str]:
+        sealed = self.sealer.seal(plaintext)
+        return {**self._query(sealed), "echostr": sealed}
+
+    def fields(self, user: str, msg_type: str, **extra: str | int) -> dict[str, str | int]:
+        base: dict[str, str | int] = {"ToUserName": self.corp_id, "FromUserName": user,
+                                      "CreateTime": int(self.clock()), "MsgType": msg_type}
+        if msg_type != "event" and "MsgId" not in extra:
+            extra["MsgId"] = f"wc{next(_ids)}"  # WeCom message ids are strings
+        return {**base, **extra, "AgentID": self.agent_id}
+
+    def text(self, user: str, content: str) -> dict[str, str | int]:
+        return self.fields(user, "text", Content=content)
+
+    def card_click(self, user: str, key: str, task_id: str, response_code: str = "") -> dict[str, str | int]:
+        return self.fields(user, "event", Event="template_card_event", EventKey=key, TaskId=task_id,
+                           CardType="button_interaction", ResponseCode=response_code or secrets.token_hex(8))
+
+    def deliver(self, fields: dict[str, str | int]) -> Delivery:
+        sealed = self.sealer.seal(message_xml(fields))
+        outer = message_xml({"ToUserName": self.corp_id, "AgentID": self.agent_id, "Encrypt": sealed})
+        return Delivery(self._query(sealed), outer.encode("utf-8"), path="/wecom")
+
+    def read_reply(self, body: bytes | str) -> dict[str, str]:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+        if not text.strip():
+            return {}
+        fields = _fields(text)
+        expected = signature(self.token, fields["TimeStamp"], fields["Nonce"], fields["Encrypt"])
+        if fields.get("MsgSignature") != expected:
+            raise ValueError("reply msg_signature does not match")
+        return _fields(self.sealer.open(fields["Encrypt"]))

@@ -10,25 +10,16 @@ reply, and the data to carry. 取消 works at every step.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from bot import texts
+from bot import flows, texts
+from bot.flows import CANCEL_WORDS, Step, plain
 from bot.reports.address import parse_address
-from bot.reports.filing import Filed, Filing, clock_time, file_report, place_of
+from bot.reports.filing import Filed, Filing, file_report
+from bot.reports.notices import clock_time, place_of
 from bot.reports.parse import parse_report
 
-FLOW = "report"
-FLOW_TTL = 10 * 60  # an unanswered question is forgotten after 10 minutes
-CANCEL_WORDS = frozenset({"取消", "退出", "算了", "不报了", "cancel"})
 CONFIRM_WORDS = frozenset({"确认", "确定", "是", "对", "提交", "好", "好的", "1", "yes", "ok"})
 EDIT_WORDS = frozenset({"修改", "改", "重新说", "不对"})
-
-
-@dataclass(frozen=True)
-class Step:
-    next: str | None
-    reply: str
-    data: dict = field(default_factory=dict)
 
 
 def start(data: dict) -> Step:
@@ -179,10 +170,6 @@ def leader_phone(grid, ctx) -> str:
     return f" {duty[0].phone} " if duty and duty[0].phone else ""
 
 
-def plain(text: str) -> str:
-    return text.strip().strip("。.!！~ ").lower()
-
-
 # --- the flow runner ---------------------------------------------------------------------
 
 
@@ -192,32 +179,8 @@ def takes(msg, conversation: dict | None) -> bool:
         return False
     if conversation.get("state") == "offer_help":
         return plain(msg.text) in ("1", "一") or plain(msg.text) in CANCEL_WORDS
-    return True
-
-
-def begin(msg, ctx, step: Step) -> str:
-    save(msg, ctx, step)
-    return step.reply
+    return conversation.get("state") in STEPS
 
 
 def advance(msg, ctx, conversation: dict) -> str | None:
-    """Run the current step. None: the flow let go of this message (handle it as usual)."""
-    if plain(msg.text) in CANCEL_WORDS:
-        ctx.state.clear_conversation(msg.channel, msg.user)
-        return texts.REPORT_CANCELLED
-    step_fn = STEPS.get(conversation.get("state", ""))
-    if step_fn is None:
-        ctx.state.clear_conversation(msg.channel, msg.user)
-        return None
-    step = step_fn(msg, ctx, conversation.get("data") or {})
-    save(msg, ctx, step)
-    return step.reply or None
-
-
-def save(msg, ctx, step: Step) -> None:
-    if step.next is None:
-        ctx.state.clear_conversation(msg.channel, msg.user)
-    else:
-        ctx.state.set_conversation(
-            msg.channel, msg.user, {"flow": FLOW, "state": step.next, "data": step.data}, FLOW_TTL
-        )
+    return flows.advance(msg, ctx, conversation, STEPS, texts.REPORT_CANCELLED)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from bot import texts
 from bot.community.registry import Grid, Person, Registry
-from bot.privacy import mask_personal_numbers
+from bot.reports import notices as notify
 
 HOUSEHOLD_WINDOW = 30 * 60
 RISK_ORDER = {"low": 0, "medium": 1, "high": 2}
@@ -88,9 +88,9 @@ def create_report(rid: str, household: str, filing: Filing, ctx, registry: Regis
         "informants": [filing.reporter],
     }
     handlers = recipients(grid, registry, filing.risk)
-    notices = staff_notices(report, handlers, texts.NOTICE_NEW, now) + group_notice(report, grid, now)
+    notices = notify.cards(report, handlers, now) + notify.group(report, grid, texts.NOTICE_GROUP, now)
     event = {"at": now, "by": filing.reporter, "what": "filed", "risk": filing.risk}
-    ctx.state.save_report(report, event, notices)
+    ctx.state.save_report(report, event, notices, ladder_times(registry, filing.risk, now))
     return Filed(report=report, grid=grid, handlers=handlers)
 
 
@@ -108,7 +108,7 @@ def merge_report(report: dict, filing: Filing, ctx, registry: Registry) -> Filed
     grid = registry.grid_for(report.get("building"))
     handlers = recipients(grid, registry, merged["risk"])
     update = {**merged, "situation": filing.situation}
-    notices = staff_notices(update, handlers, texts.NOTICE_UPDATE, now)
+    notices = notify.staff_texts(update, handlers, texts.NOTICE_UPDATE, now)
     event = {
         "at": now,
         "by": filing.reporter,
@@ -117,7 +117,8 @@ def merge_report(report: dict, filing: Filing, ctx, registry: Registry) -> Filed
         "risk": merged["risk"],
         "raised": raised,
     }
-    ctx.state.update_report(report["id"], changes, event, notices)
+    steps = ladder_times(registry, filing.risk, now) if raised else None
+    ctx.state.update_report(report["id"], changes, event, notices, steps)
     repeated = filing.reporter in informants
     return Filed(report=merged, merged=True, raised=raised, repeated=repeated, grid=grid, handlers=handlers)
 
@@ -130,57 +131,6 @@ def recipients(grid: Grid | None, registry: Registry, risk: str) -> tuple[Person
     return tuple(people)
 
 
-def place_of(report: dict) -> str:
-    parts = [report.get("building"), report.get("unit"), report.get("room")]
-    return "".join(p for p in parts if p) or texts.REPORT_UNKNOWN_PLACE
-
-
-def staff_notices(report: dict, people: tuple[Person, ...], template: str, now: float) -> list[dict]:
-    """Full details, for the grid's staff and the duty officers only (a private app message)."""
-    content = template.format(
-        risk=texts.RISK_NAMES[report["risk"]],
-        id=report["id"],
-        place=place_of(report),
-        person=report.get("person") or texts.REPORT_UNKNOWN_PERSON,
-        situation=report["situation"],
-        deadline=clock_time(report["deadline_at"]),
-    )
-    return [
-        {
-            "channel": "wecom_app",
-            "recipient": p.wecom,
-            "report_id": report["id"],
-            "kind": "report",
-            "content": content,
-            "created_at": now,
-        }
-        for p in people
-    ]
-
-
-def group_notice(report: dict, grid: Grid | None, now: float) -> list[dict]:
-    """A plain notice for the grid's group chat: numbers masked, no names beyond the building."""
-    if not grid or not grid.group_chat:
-        return []
-    content = texts.NOTICE_GROUP.format(
-        risk=texts.RISK_NAMES[report["risk"]],
-        id=report["id"],
-        place=place_of(report),
-        situation=mask_personal_numbers(report["situation"]),
-    )
-    return [
-        {
-            "channel": "wecom_group",
-            "recipient": grid.group_chat,
-            "report_id": report["id"],
-            "kind": "report_group",
-            "content": content,
-            "created_at": now,
-        }
-    ]
-
-
-def clock_time(epoch: float) -> str:
-    """HH:MM in China Standard Time (UTC+8), the clock staff read."""
-    seconds = int(epoch + 8 * 3600) % 86400
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+def ladder_times(registry: Registry, risk: str, start: float) -> dict[int, float]:
+    """When each escalation step of this risk level falls due, counted from `start`."""
+    return {i: start + step.after for i, step in enumerate(registry.ladders.get(risk, ()))}

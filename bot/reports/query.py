@@ -38,6 +38,12 @@ def list_reports(state, status: str | None = None) -> list[dict]:
     return [summary(r) for r in reports if r and (status is None or r.get("status") == status)]
 
 
+def open_reports(state) -> list[dict]:
+    """Reports not yet closed, the most urgent (earliest deadline) first."""
+    reports = (state.get_report(rid) for rid in state.report_ids())
+    return sorted((r for r in reports if r and r.get("status") != "closed"), key=lambda r: r["deadline_at"])
+
+
 def report_with_history(state, rid: str) -> dict | None:
     report = state.get_report(normalize_id(rid))
     if not report:

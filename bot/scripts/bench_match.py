@@ -81,8 +81,10 @@ def report(title: str, times: list[float]) -> None:
     ms = sorted(t * 1000 for t in times)
     p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
     rate = len(ms) / (sum(ms) / 1000)
-    print(f"{title}: median {statistics.median(ms):.2f} ms, p99 {p99:.2f} ms, max {ms[-1]:.2f} ms, "
-          f"{rate:.0f} msg/s on one core")
+    print(
+        f"{title}: median {statistics.median(ms):.2f} ms, p99 {p99:.2f} ms, max {ms[-1]:.2f} ms, "
+        f"{rate:.0f} msg/s on one core"
+    )
 
 
 def grow(library: Library, target: int, seed: int) -> Library:

@@ -1,7 +1,7 @@
 """Check a message against the pattern library, as the bot would.
 
-    python -m bot.scripts.check "您的账户涉嫌洗钱，请转到安全账户"
-    printf '{"text": "..."}\\n' | python -m bot.scripts.check --jsonl     # one JSON verdict per line
+python -m bot.scripts.check "您的账户涉嫌洗钱，请转到安全账户"
+printf '{"text": "..."}\\n' | python -m bot.scripts.check --jsonl     # one JSON verdict per line
 """
 
 from __future__ import annotations

@@ -50,10 +50,14 @@ class Tally:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Score the detector on labelled JSON lines.")
     parser.add_argument("files", nargs="+", help="JSONL files with 'text' and 'label'")
-    parser.add_argument("--label-map", default=str(ROOT / "eval" / "label_map.yaml"), help="label -> type ids")
+    parser.add_argument(
+        "--label-map", default=str(ROOT / "eval" / "label_map.yaml"), help="label -> type ids"
+    )
     parser.add_argument("--file", default=str(ROOT / "scam_patterns.yaml"), help="pattern file")
     parser.add_argument("--limit", type=int, default=0, help="use at most this many rows per file")
-    parser.add_argument("--show", type=int, default=0, help="print N missed scams and N false alarms to stderr")
+    parser.add_argument(
+        "--show", type=int, default=0, help="print N missed scams and N false alarms to stderr"
+    )
     return parser
 
 
@@ -112,8 +116,11 @@ def _show(text: str, label: str, verdict, tally: Tally, limit: int) -> None:
     if sum(1 for k in tally.misses if k == kind) >= limit:
         return
     tally.misses.append(kind)
-    print(f"--- {kind} [{label}] score={verdict.score:.2f} type={verdict.type} "
-          f"signals={','.join(verdict.signals)}\n{text[:300]}", file=sys.stderr)
+    print(
+        f"--- {kind} [{label}] score={verdict.score:.2f} type={verdict.type} "
+        f"signals={','.join(verdict.signals)}\n{text[:300]}",
+        file=sys.stderr,
+    )
 
 
 class Progress:
@@ -130,11 +137,14 @@ class Progress:
         self.last = now
         filled = int(30 * done / self.total)
         rate = done / max(now - self.started, 1e-9)
-        print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{self.total} {rate:.0f} msg/s", end="", file=sys.stderr)
+        print(
+            f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{self.total} {rate:.0f} msg/s",
+            end="",
+            file=sys.stderr,
+        )
 
     def done(self) -> None:
         if self.enabled:
-            self.update(self.total)
             print(file=sys.stderr)
 
 
@@ -146,11 +156,15 @@ def report(tally: Tally, label_map: dict) -> str:
     lines += ["", "type confusion (flagged rows: label -> our type, count):"]
     for label in sorted(tally.types):
         accepted = label_map.get(label, [])
-        cells = ", ".join(f"{t}{'*' if t in accepted else ''}={n}" for t, n in tally.types[label].most_common(6))
+        cells = ", ".join(
+            f"{t}{'*' if t in accepted else ''}={n}" for t, n in tally.types[label].most_common(6)
+        )
         lines.append(f"  {label}: {cells}")
     agreement = tally.agree / tally.judged if tally.judged else 0.0
-    lines.append(f"(* = agrees with eval/label_map.yaml)  type agreement={agreement:.3f} "
-                 f"({tally.agree}/{tally.judged} flagged scam rows)")
+    lines.append(
+        f"(* = agrees with eval/label_map.yaml)  type agreement={agreement:.3f} "
+        f"({tally.agree}/{tally.judged} flagged scam rows)"
+    )
     scam_rows = sum(n for lab, n in tally.rows.items() if lab != BENIGN)
     scam_flagged = sum(n for lab, n in tally.flagged.items() if lab != BENIGN)
     recall = scam_flagged / scam_rows if scam_rows else 0.0

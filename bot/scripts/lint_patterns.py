@@ -89,8 +89,16 @@ def _examples(library: Library, detector: Detector) -> list[str]:
 
 
 def _safe_texts(library: Library, detector: Detector) -> list[str]:
-    texts = [(t.id, "lookalike", s, n) for t in library.types for s, n in zip(t.lookalikes, t.lookalike_lines, strict=True)]
-    texts += [(b.id, "benign example", s, n) for b in library.benign for s, n in zip(b.examples, b.example_lines, strict=True)]
+    texts = [
+        (t.id, "lookalike", s, n)
+        for t in library.types
+        for s, n in zip(t.lookalikes, t.lookalike_lines, strict=True)
+    ]
+    texts += [
+        (b.id, "benign example", s, n)
+        for b in library.benign
+        for s, n in zip(b.examples, b.example_lines, strict=True)
+    ]
     errors = []
     for owner, kind, text, line in texts:
         verdict = detector.check(text)
@@ -110,11 +118,17 @@ def _style(library: Library) -> list[str]:
         for phrase in t.phrasings:
             norm = normalize_phrase(phrase)
             if not PHRASE_MIN <= len(norm) <= PHRASE_MAX:
-                warnings.append(f"{where}: phrasing of '{t.id}' has {len(norm)} characters (aim for 6-40): {phrase}")
+                warnings.append(
+                    f"{where}: phrasing of '{t.id}' has {len(norm)} characters (aim for 6-40): {phrase}"
+                )
             if owner_of.get(norm, t.id) != t.id:
                 warnings.append(f"{where}: phrasing also listed under '{owner_of[norm]}': {phrase}")
             owner_of.setdefault(norm, t.id)
-        warnings += [f"{where}: keyword of one character is ignored: {w}" for w in t.keywords if len(normalize_phrase(w)) < 2]
+        warnings += [
+            f"{where}: keyword of one character is ignored: {w}"
+            for w in t.keywords
+            if len(normalize_phrase(w)) < 2
+        ]
     for signal in library.signals.values():
         warnings += [
             f"{library.path}:{signal.line}: signal word of one character is ignored: {w}"
