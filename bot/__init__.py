@@ -103,3 +103,16 @@ def register_blueprints(app: Flask, cfg: Config) -> None:
         from bot.playground import bp as playground_bp
 
         app.register_blueprint(playground_bp)
+
+
+def build_worker(services: Services):
+    """The worker for these services: the real API clients, pointed at the configured hosts."""
+    from bot.delivery import Sender
+    from bot.outbound.mp import OfficialAccountClient
+    from bot.outbound.wecom import WeComClient
+    from bot.worker import Worker
+
+    cfg, state = services.config, services.ctx.state
+    wecom = WeComClient(cfg.wecom_api_base, cfg.wecom_corp_id, cfg.wecom_secret, cfg.wecom_agent_id, state)
+    mp = OfficialAccountClient(cfg.wechat_api_base, cfg.wechat_app_id, cfg.wechat_app_secret, state)
+    return Worker(services.ctx, Sender(services.ctx, wecom, mp))

@@ -35,6 +35,15 @@ KEY_OUTBOX = "fz:{{{c}}}:outbox"  # stream: notifications for the worker to deli
 KEY_CLAIM = "fz:{{{c}}}:report:{id}:claim"  # who owns a report: SET NX makes one winner
 KEY_CARDS = "fz:{{{c}}}:report:{id}:cards"  # hash: staff userid -> the card's response_code
 KEY_ESCALATIONS = "fz:{{{c}}}:escalations"  # zset: "R7|step" -> when the step is due
+KEY_DELAYED = "fz:{{{c}}}:outbox:delayed"  # zset: outbox entry (JSON) waiting for its retry time
+KEY_SENT = "fz:{{{c}}}:outbox:sent:{origin}"  # "sending" / "done": makes redelivery harmless
+KEY_DELIVERY_LOG = "fz:{{{c}}}:outbox:log"  # stream: what happened to each entry (sent, failed, held)
+KEY_CS_WINDOW = "fz:{{{c}}}:cs:{user}"  # hash: last message from a follower, messages pushed since
+KEY_TOKEN = "fz:{{{c}}}:token:{app}"  # one shared access_token per API app
+KEY_TOKEN_LOCK = "fz:{{{c}}}:token:{app}:lock"
+
+OUTBOX_GROUP = "workers"
+SENT_TTL = 7 * 24 * 3600
 
 PENDING = "pending"
 CHECK_STATS_TTL = 400 * 24 * 3600  # a year of daily figures, plus margin
@@ -216,7 +225,8 @@ class State:
         """Change a report, record who did it, queue its notifications (and new steps): atomically."""
         pipe = self.conn.pipeline(transaction=True)
         self._queue_steps(pipe, rid, steps)
-        pipe.hset(self._key(KEY_REPORT, id=rid), mapping=_flat(changes))
+        if changes:
+            pipe.hset(self._key(KEY_REPORT, id=rid), mapping=_flat(changes))
         if "deadline_at" in changes:
             pipe.zadd(self._key(KEY_DEADLINES), {rid: changes["deadline_at"]})
         self._queue_event(pipe, rid, event)
@@ -298,6 +308,115 @@ class State:
     def outbox(self, count: int = 1000) -> list[dict]:
         entries = self.conn.xrange(self._key(KEY_OUTBOX), count=count)
         return [{"entry_id": eid, **_unflat(fields)} for eid, fields in entries]
+
+    # --- outbox consumption (the worker) ------------------------------------------------------
+    def ensure_outbox_group(self) -> None:
+        try:
+            self.conn.xgroup_create(self._key(KEY_OUTBOX), OUTBOX_GROUP, id="0", mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    def read_outbox(self, consumer: str, count: int, block_ms: int | None = None) -> list[dict]:
+        """New entries for this consumer (at-least-once: unacknowledged ones stay pending)."""
+        streams = {self._key(KEY_OUTBOX): ">"}
+        answer = self.conn.xreadgroup(OUTBOX_GROUP, consumer, streams, count=count, block=block_ms)
+        return [{"entry_id": eid, **_unflat(fields)} for _, entries in answer or [] for eid, fields in entries]
+
+    def reclaim_outbox(self, consumer: str, min_idle_ms: int, count: int) -> list[dict]:
+        """Entries a crashed worker read but never acknowledged."""
+        _, entries, *_ = self.conn.xautoclaim(
+            self._key(KEY_OUTBOX), OUTBOX_GROUP, consumer, min_idle_ms, start_id="0-0", count=count
+        )
+        return [{"entry_id": eid, **_unflat(fields)} for eid, fields in entries if fields]
+
+    def ack_outbox(self, entry_id: str) -> None:
+        self.conn.xack(self._key(KEY_OUTBOX), OUTBOX_GROUP, entry_id)
+
+    def pending_outbox(self) -> int:
+        info = self.conn.xpending(self._key(KEY_OUTBOX), OUTBOX_GROUP)
+        return int(info["pending"]) if info else 0
+
+    def delay_outbox(self, entry: dict, not_before: float) -> None:
+        """Retry later: the entry leaves the stream (acknowledged) and waits in a sorted set."""
+        body = {k: v for k, v in entry.items() if k != "entry_id"}
+        pipe = self.conn.pipeline(transaction=True)
+        pipe.zadd(self._key(KEY_DELAYED), {json.dumps(body, ensure_ascii=False, sort_keys=True): not_before})
+        pipe.xack(self._key(KEY_OUTBOX), OUTBOX_GROUP, entry["entry_id"])
+        pipe.execute()
+
+    def release_delayed(self, now: float) -> int:
+        """Put retries that are due back on the outbox; ZREM makes each move happen once."""
+        moved = 0
+        for member in self.conn.zrangebyscore(self._key(KEY_DELAYED), "-inf", now, start=0, num=100):
+            if self.conn.zrem(self._key(KEY_DELAYED), member):
+                self.conn.xadd(self._key(KEY_OUTBOX), _flat(json.loads(member)))
+                moved += 1
+        return moved
+
+    def mark_sending(self, origin: str, ttl: int = 600) -> str | None:
+        """None when this worker may send now; "done" when it was already sent; "sending" when
+        another attempt started (and may have died mid-send)."""
+        key = self._key(KEY_SENT, origin=origin)
+        if self.conn.set(key, "sending", nx=True, ex=ttl):
+            return None
+        return self.conn.get(key) or None
+
+    def forget_sending(self, origin: str) -> None:
+        """A failed attempt: the next try may mark it again."""
+        key = self._key(KEY_SENT, origin=origin)
+        if self.conn.get(key) == "sending":
+            self.conn.delete(key)
+
+    def queue_notices(self, notices: list[dict]) -> None:
+        pipe = self.conn.pipeline(transaction=True)
+        self._queue_notices(pipe, notices)
+        pipe.execute()
+
+    def mark_sent(self, origin: str) -> None:
+        self.conn.set(self._key(KEY_SENT, origin=origin), "done", ex=SENT_TTL)
+
+    def log_delivery(self, record: dict) -> None:
+        self.conn.xadd(self._key(KEY_DELIVERY_LOG), _flat(record), maxlen=100_000, approximate=True)
+
+    def delivery_log(self, count: int = 10_000) -> list[dict]:
+        return [{"log_id": eid, **_unflat(f)} for eid, f in self.conn.xrange(self._key(KEY_DELIVERY_LOG), count=count)]
+
+    # --- Official Account customer-service window (5 messages within 48 h) --------------------
+    def note_follower_message(self, user: str, now: float) -> None:
+        key = self._key(KEY_CS_WINDOW, user=user)
+        pipe = self.conn.pipeline(transaction=True)
+        pipe.hset(key, mapping={"last_in": now, "pushed": 0})
+        pipe.expire(key, 3 * 24 * 3600)
+        pipe.execute()
+
+    def take_push_slot(self, user: str, now: float, window: int, limit: int) -> bool:
+        key = self._key(KEY_CS_WINDOW, user=user)
+        last_in = self.conn.hget(key, "last_in")
+        if last_in is None or now - float(last_in) > window:
+            return False
+        if self.conn.hincrby(key, "pushed", 1) <= limit:
+            return True
+        self.conn.hincrby(key, "pushed", -1)
+        return False
+
+    # --- access tokens (TokenStore for bot.outbound) ------------------------------------------
+    def cached_token(self, app: str) -> str | None:
+        return self.conn.get(self._key(KEY_TOKEN, app=app))
+
+    def store_token(self, app: str, token: str, ttl: int) -> None:
+        self.conn.set(self._key(KEY_TOKEN, app=app), token, ex=max(ttl, 1))
+
+    def drop_token(self, app: str, token: str) -> None:
+        key = self._key(KEY_TOKEN, app=app)
+        if self.conn.get(key) == token:
+            self.conn.delete(key)
+
+    def take_refresh_lock(self, app: str, ttl: int) -> bool:
+        return bool(self.conn.set(self._key(KEY_TOKEN_LOCK, app=app), "1", nx=True, ex=ttl))
+
+    def release_refresh_lock(self, app: str) -> None:
+        self.conn.delete(self._key(KEY_TOKEN_LOCK, app=app))
 
 
 def _flat(values: dict) -> dict[str, str]:

@@ -34,6 +34,7 @@ class Grid:
     specialists: tuple[Person, ...] = ()
     volunteers: tuple[Person, ...] = ()
     group_chat: str = ""
+    robot_webhook: str = ""  # a group robot's webhook URL: the fallback for the group notice
 
     @property
     def responders(self) -> tuple[Person, ...]:
@@ -141,6 +142,7 @@ def _grid(entry: object, path) -> Grid:
         specialists=tuple(_person(p, path) for p in entry.get("specialists") or []),
         volunteers=tuple(_person(p, path) for p in entry.get("volunteers") or []),
         group_chat=str(entry.get("group_chat") or ""),
+        robot_webhook=str(entry.get("robot_webhook") or ""),
     )
 
 

@@ -1,0 +1,128 @@
+"""The worker: escalates due reports and delivers the outbox, at least once and never twice.
+
+`run_once(now)` is one pass (tests call it with a controlled clock); `run_forever` loops until
+SIGTERM/SIGINT. Several workers may run: the outbox is a consumer group, a crashed worker's
+unacknowledged entries are reclaimed, and a send key per entry makes redelivery harmless
+(WeCom's own duplicate check covers the one window a key cannot: a crash mid-request).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+
+from bot import texts
+from bot.delivery import FALLBACK, HELD, SENT, Sender
+from bot.outbound.errors import ApiError
+from bot.reports import notices as notify
+from bot.reports.escalation import run_due_steps
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 4
+BACKOFF = (2, 10, 30, 60)  # seconds before attempt 2, 3, 4, ...
+RECLAIM_IDLE_MS = 30_000  # an entry read this long ago and never acknowledged: its worker died
+
+
+@dataclass
+class Worker:
+    ctx: object
+    sender: Sender
+    name: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.ctx.state.ensure_outbox_group()
+
+    def run_once(self, now: float | None = None, block_ms: int | None = None) -> dict[str, int]:
+        now = self.ctx.clock() if now is None else now
+        counts = {"escalated": run_due_steps(self.ctx, now), "retried": self.ctx.state.release_delayed(now)}
+        entries = self.ctx.state.reclaim_outbox(self.name, RECLAIM_IDLE_MS, 50)
+        entries += self.ctx.state.read_outbox(self.name, 50, block_ms)
+        for entry in entries:
+            outcome = self.handle(entry, now)
+            counts[outcome] = counts.get(outcome, 0) + 1
+        return counts
+
+    def run_forever(self, block_ms: int | None = 1000, pause: float = 0.0) -> None:
+        """Loop until `stop` is set. With a real Redis the read blocks (block_ms); the embedded
+        store is polled instead (pause)."""
+        log.info("worker %s started", self.name)
+        while not self.stop.is_set():
+            try:
+                self.run_once(block_ms=block_ms)
+            except Exception:  # a bad pass must not end the loop; the next one retries
+                log.exception("worker pass failed")
+                self.stop.wait(1.0)
+            if pause:
+                self.stop.wait(pause)
+        log.info("worker %s stopped", self.name)
+
+    def handle(self, entry: dict, now: float) -> str:
+        origin = entry.get("origin") or entry["entry_id"]
+        if self.ctx.state.mark_sending(origin) == "done":
+            self.ctx.state.ack_outbox(entry["entry_id"])
+            return "duplicate"
+        try:
+            outcome = self.sender.deliver(entry, now)
+        except ApiError as error:
+            return self.failed(entry, origin, error, now)
+        self.ctx.state.mark_sent(origin)
+        self.ctx.state.ack_outbox(entry["entry_id"])
+        self.record(entry, origin, outcome, now)
+        return outcome
+
+    def record(self, entry: dict, origin: str, outcome: str, now: float, reason: str = "") -> None:
+        self.ctx.state.log_delivery({"origin": origin, "channel": entry.get("channel"), "at": now,
+                                    "recipient": entry.get("recipient"), "report_id": entry.get("report_id"),
+                                    "kind": entry.get("kind"), "outcome": outcome, "reason": reason,
+                                    "content": entry.get("content", "") if outcome == HELD else ""})
+        if entry.get("report_id") and outcome in (SENT, HELD, "failed"):
+            event = {"at": now, "by": "worker", "what": outcome, "channel": entry.get("channel"),
+                     "to": entry.get("recipient"), "reason": reason}
+            self.ctx.state.update_report(entry["report_id"], {}, event, [])
+
+    def failed(self, entry: dict, origin: str, error: ApiError, now: float) -> str:
+        attempt = int(entry.get("attempt") or 1)
+        log.warning("send %s (%s) failed, attempt %d: %s", origin, entry.get("channel"), attempt, error)
+        self.ctx.state.forget_sending(origin)
+        if error.retryable and attempt < MAX_ATTEMPTS:
+            delay = BACKOFF[min(attempt - 1, len(BACKOFF) - 1)]
+            self.ctx.state.delay_outbox({**entry, "origin": origin, "attempt": attempt + 1}, now + delay)
+            return "retry"
+        self.ctx.state.ack_outbox(entry["entry_id"])
+        self.record(entry, origin, "failed", now, str(error))
+        self.give_up(entry, error, now)
+        return "failed"
+
+    def give_up(self, entry: dict, error: ApiError, now: float) -> None:
+        """Try the fallback channel, and tell the duty officers (never for an alert itself)."""
+        if entry.get("kind") == "alert":
+            log.error("could not alert the duty officers: %s", error)
+            return
+        fallback = FALLBACK.get(entry.get("channel", ""))
+        notices = []
+        if fallback and not error.config_error:
+            notices.append({**without_ids(entry), "channel": fallback, "attempt": 1})
+        reason = error.admin_hint if error.config_error else str(error)
+        template = texts.ALERT_CONFIG if error.config_error else texts.ALERT_UNDELIVERED
+        content = template.format(id=entry.get("report_id", ""), recipient=entry.get("recipient"),
+                                  channel=entry.get("channel"), reason=reason)
+        notices += [notify.notice("wecom_app", p.wecom, entry.get("report_id", ""), "alert", content, now)
+                    for p in self.ctx.registry().duty]
+        self.ctx.state.queue_notices(notices)
+
+
+def without_ids(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if k not in ("entry_id", "origin", "attempt")}
+
+
+def run_in_thread(worker: Worker, pause: float = 1.0) -> threading.Thread:
+    """`make run`'s zero-setup default: the worker inside the web process, polling."""
+    thread = threading.Thread(target=worker.run_forever, kwargs={"block_ms": None, "pause": pause},
+                              name="fanzha-worker", daemon=True)
+    thread.start()
+    return thread
