@@ -29,6 +29,7 @@ class Services:
     staff_router: Router  # WeCom: grid staff and duty officers
     aes_keys: list[AesKey]
     wecom_keys: list[AesKey]
+    wecom_bot_keys: list[AesKey]
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -75,6 +76,7 @@ def build_services(cfg: Config) -> Services:
     return Services(
         config=cfg, ctx=ctx, router=Router(ROUTES), staff_router=Router(STAFF_ROUTES),
         aes_keys=aes_keys(cfg), wecom_keys=[AesKey(cfg.wecom_aes_key, cfg.wecom_corp_id)],
+        wecom_bot_keys=[AesKey(cfg.wecom_bot_aes_key, "")],  # the group bot's receive id is empty
     )
 
 
@@ -94,10 +96,11 @@ def aes_keys(cfg: Config) -> list[AesKey]:
 
 def register_blueprints(app: Flask, cfg: Config) -> None:
     from bot import health
-    from bot.channels import wechat_mp, wecom
+    from bot.channels import wechat_mp, wecom, wecom_bot
 
     app.register_blueprint(wechat_mp.bp)
     app.register_blueprint(wecom.bp)
+    app.register_blueprint(wecom_bot.bp)
     app.register_blueprint(health.bp)
     if cfg.playground:
         from bot.playground import bp as playground_bp

@@ -31,6 +31,8 @@ class Config:
     wecom_token: str = ""
     wecom_aes_key: str = ""
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
+    wecom_bot_token: str = ""  # the group bot (智能机器人) has its own Token and EncodingAESKey
+    wecom_bot_aes_key: str = ""
     redis_url: str = ""
     patterns_file: str = str(ROOT / "scam_patterns.yaml")
     knowledge_dir: str = str(ROOT / "knowledge")
@@ -67,6 +69,8 @@ ENV_NAMES = {
     "wecom_token": "WECOM_TOKEN",
     "wecom_aes_key": "WECOM_AES_KEY",
     "wecom_api_base": "WECOM_API_BASE",
+    "wecom_bot_token": "WECOM_BOT_TOKEN",
+    "wecom_bot_aes_key": "WECOM_BOT_AES_KEY",
     "redis_url": "REDIS_URL",
     "patterns_file": "PATTERNS_FILE",
     "knowledge_dir": "KNOWLEDGE_DIR",
@@ -124,6 +128,9 @@ LOCAL_CORP_ID = "wwlocalcorp"
 
 def _with_wecom_defaults(config: Config) -> Config:
     """No WeCom app configured: made-up credentials, so /wecom answers only the playground."""
+    if not config.wecom_bot_token:
+        config = replace(config, wecom_bot_token=secrets.token_hex(8),
+                         wecom_bot_aes_key=config.wecom_bot_aes_key or new_aes_key())
     if config.wecom_token:
         return config
     return replace(

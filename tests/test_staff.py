@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.config import ROOT
+from bot.playground.wxclient import signature
 from bot.reports.query import list_reports
-from tests.conftest import Chat, file_report
+from tests.conftest import WECOM_AES_KEY, Chat, file_report
 
 
 @pytest.fixture
@@ -190,3 +191,42 @@ def test_claims_from_several_processes_one_winner(big_grid, wechat, redis_url):
         replies = [r for batch in pool.map(claim_in_process, [config] * 4, [rid] * 4, batches) for r in batch]
     assert sum("您已认领" in r for r in replies) == 1 and len(replies) == 50
     assert len(outbox(services.ctx.state, rid, "wecom_card_update")) == 1
+
+
+@pytest.fixture
+def bot_side(clock):
+    from bot.playground.wxclient import WeComBotServer
+
+    return WeComBotServer(token="bottoken", aes_key=WECOM_AES_KEY, clock=clock)
+
+
+def test_group_bot_claims_in_the_group(chat, make_app, wechat, bot_side):
+    app = make_app(wecom_bot_token="bottoken", wecom_bot_aes_key=WECOM_AES_KEY)
+    state = app.extensions["fanzha"].ctx.state
+    rid = file_report(Chat(app.test_client(), wechat), state)
+    client = app.test_client()
+
+    def say(user: str, text: str) -> str:
+        delivery = bot_side.deliver(bot_side.message(user, text))
+        response = client.post(delivery.path_with_query, data=delivery.body)
+        assert response.status_code == 200
+        return bot_side.read_reply(response.get_data())["stream"]["content"]
+
+    assert f"您已认领 {rid}" in say("zhaoliu", f"@哨兵 认领 {rid}")
+    assert "赵六" in say("lisi", f"@哨兵 认领 {rid}")
+    assert rid in say("zhaoliu", "@哨兵 列表")
+    assert "名单" in say("outsider", "@哨兵 列表")
+
+
+def test_group_bot_verification_and_bad_bodies(make_app, bot_side):
+    app = make_app(wecom_bot_token="bottoken", wecom_bot_aes_key=WECOM_AES_KEY)
+    client = app.test_client()
+    sealed = bot_side.sealer.seal("hello-bot")
+    delivery = bot_side.deliver({"msgid": "x"})
+    query = {**delivery.query, "echostr": sealed}
+    query["msg_signature"] = signature("bottoken", query["timestamp"], query["nonce"], sealed)
+    assert client.get("/wecom/bot?" + urlencode(query)).get_data(as_text=True) == "hello-bot"
+    assert client.post(delivery.path_with_query, data=b"not json").status_code == 400
+    assert client.post(delivery.path_with_query, data=delivery.body).status_code == 400  # no from.userid
+    forged = {**delivery.query, "msg_signature": "0" * 40}
+    assert client.post("/wecom/bot?" + urlencode(forged), data=delivery.body).status_code == 403

@@ -33,6 +33,10 @@ RERANK = 16  # per message, best first, checked again with rapidfuzz
 RARE_FREQ = 50  # words rarer than this in jieba's dictionary all weigh the same
 MAX_OCCURRENCES = 40  # a word seen more often in one message is judged on its first occurrences
 EVERYDAY_SHARE = 0.4  # weight kept by a word that also occurs in the library's benign examples
+# A phrasing made only of everyday words ("最近忙不忙？有点事想麻烦你") is found, whole, in
+# countless harmless chats. Its share is taken of at least this much weight, so a phrasing
+# needs some specific words (about two rare ones) to reach full similarity.
+MIN_SPECIFIC_WEIGHT = 30.0
 
 
 def pairs_of(text: str) -> set[str]:
@@ -74,7 +78,7 @@ class PhraseIndex:
         totals = np.zeros(len(phrasings))
         for word, ids in self.ids.items():
             totals[ids] += self.weight[word]
-        self.totals = np.maximum(totals, 1e-9)
+        self.totals = np.maximum(totals, MIN_SPECIFIC_WEIGHT)
         self.by_head: dict[str, list[str]] = defaultdict(list)
         for word in postings:
             self.by_head[word[:2]].append(word)

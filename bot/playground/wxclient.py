@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import secrets
 import struct
@@ -226,3 +227,38 @@ class WeComServer:
         if fields.get("MsgSignature") != expected:
             raise ValueError("reply msg_signature does not match")
         return _fields(self.sealer.open(fields["Encrypt"]))
+
+
+@dataclass
+class WeComBotServer:
+    """Plays WeCom's side of the group bot (智能机器人) callback: JSON sealed with an empty receive id."""
+
+    token: str
+    aes_key: str
+    clock: Callable[[], float] = field(default=time.time)
+
+    @property
+    def sealer(self) -> Sealer:
+        return Sealer(self.aes_key, "")
+
+    def message(self, user: str, content: str, chat_id: str = "wrOgAAAA1", msg_id: str = "") -> dict:
+        return {"msgid": msg_id or f"bot{next(_ids)}", "aibotid": "AIBOT", "chatid": chat_id,
+                "chattype": "group", "from": {"userid": user}, "response_url": "https://example.invalid/r",
+                "msgtype": "text", "text": {"content": content}}
+
+    def deliver(self, body: dict) -> Delivery:
+        sealed = self.sealer.seal(json.dumps(body, ensure_ascii=False))
+        timestamp, nonce = str(int(self.clock())), str(secrets.randbelow(10**9))
+        query = {"msg_signature": signature(self.token, timestamp, nonce, sealed), "timestamp": timestamp,
+                 "nonce": nonce}
+        return Delivery(query, json.dumps({"encrypt": sealed}).encode(), path="/wecom/bot")
+
+    def read_reply(self, body: bytes | str) -> dict:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+        if not text.strip():
+            return {}
+        sealed = json.loads(text)
+        expected = signature(self.token, str(sealed["timestamp"]), sealed["nonce"], sealed["encrypt"])
+        if sealed.get("msgsignature") != expected:
+            raise ValueError("reply msgsignature does not match")
+        return json.loads(self.sealer.open(sealed["encrypt"]))
