@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from bot.detection import scoring
 from bot.detection.library import Library
-from bot.detection.normalize import normalize_message, normalize_phrase, quote
+from bot.detection.normalize import BOUNDARY, normalize_message, normalize_phrase, quote
 from bot.detection.phrases import PhraseIndex, pairs_of
 from bot.detection.terms import Owner, TermHit, TermIndex
 from bot.detection.tokenizer import base_tokenizer, tokenizer_with
@@ -34,7 +34,7 @@ class Detector:
         }
         self.thresholds = {**scoring.DEFAULT_THRESHOLDS, **library.thresholds}
         terms = self._collect_terms()
-        tokenizer = tokenizer_with(terms)
+        tokenizer = tokenizer_with(w for term in terms for w in term.split(BOUNDARY))
         self.terms = TermIndex(terms, tokenizer)
         self._build_phrases(tokenizer)
 
@@ -68,10 +68,10 @@ class Detector:
         terms: dict[str, list[Owner]] = defaultdict(list)
         for scam_type in self.library.types:
             for word in scam_type.keywords:
-                terms[normalize_phrase(word)].append(("kw", scam_type.id))
+                terms[_term(word)].append(("kw", scam_type.id))
         for signal in self.library.signals.values():
             for word in signal.words:
-                terms[normalize_phrase(word)].append(("sig", signal.id))
+                terms[_term(word)].append(("sig", signal.id))
         return dict(terms)
 
     def check(self, text: str) -> Verdict:
@@ -167,6 +167,11 @@ class Detector:
             if any(kind == "sig" or owner == best_type for kind, owner in hit.owners):
                 words.append(hit.term)
         return _distinct(words)[:MAX_EVIDENCE]
+
+
+def _term(word: str) -> str:
+    """A keyword or signal word, normalized; "A…B" (or "A...B") stays a proximity pair."""
+    return normalize_phrase(word.replace("...", "…"))
 
 
 def _distinct(words: list[str]) -> tuple[str, ...]:

@@ -22,6 +22,8 @@ SIGNAL_IDS = (
     "too_good",
     "personal_info",
 )
+# Signals a library may define but need not (older files do not have them).
+OPTIONAL_SIGNAL_IDS = ("off_platform",)
 RISKS = ("high", "medium", "low")
 THRESHOLD_NAMES = ("scam", "suspicious")
 
@@ -169,8 +171,9 @@ def _signals(node: Node | None) -> dict[str, Signal]:
     result = {}
     for key_node, value in node.pairs("signals"):
         signal_id = str(key_node.scalar())
-        if signal_id not in SIGNAL_IDS:
-            raise key_node.error(f"unknown signal '{signal_id}'; known: {', '.join(SIGNAL_IDS)}")
+        if signal_id not in SIGNAL_IDS + OPTIONAL_SIGNAL_IDS:
+            known = ", ".join(SIGNAL_IDS + OPTIONAL_SIGNAL_IDS)
+            raise key_node.error(f"unknown signal '{signal_id}'; known: {known}")
         value.require_map(f"signal '{signal_id}'")
         weight = value.number("weight", low=0.0, high=1.0) if value.get("weight") else None
         words = value.strings("words", required=True)

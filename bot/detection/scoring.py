@@ -21,6 +21,7 @@ DEFAULT_SIGNAL_WEIGHTS = {
     "app_download": 0.25,
     "too_good": 0.20,
     "personal_info": 0.20,
+    "off_platform": 0.15,
 }
 DEFAULT_THRESHOLDS = {"scam": 0.70, "suspicious": 0.50}
 

@@ -46,6 +46,10 @@ NEGATION_EXEMPT = frozenset({("sig", "secrecy"), ("sig", "urgency")})
 _CHECK_BOUNDARY_MAX_LEN = 2
 # A word repeated all through a long chat is judged on its first few occurrences.
 _MAX_TRIES = 12
+# "下载…APP" in the YAML (a sentence mark between two words) is a proximity pair: the second
+# word must follow the first within PAIR_SPAN characters of the same sentence. Pairs say what
+# a bare word cannot: "提供…卡号" is a request, "卡号" alone is in every bank notice.
+PAIR_SPAN = 14
 
 
 @dataclass(frozen=True)
@@ -59,10 +63,28 @@ class TermIndex:
 
     def __init__(self, terms: dict[str, list[Owner]], tokenizer: jieba.Tokenizer):
         self.tokenizer = tokenizer
-        self.owners = {term: tuple(dict.fromkeys(owners)) for term, owners in terms.items() if len(term) >= 2}
+        self.owners = {
+            term: tuple(dict.fromkeys(owners))
+            for term, owners in terms.items()
+            if len(term) >= 2 and BOUNDARY not in term
+        }
         self.by_head: dict[str, list[str]] = defaultdict(list)
         for term in sorted(self.owners, key=len, reverse=True):
             self.by_head[term[:2]].append(term)
+        # proximity pairs, grouped by the head of their first word (see PAIR_SPAN)
+        self.pair_owners: dict[tuple[str, str], tuple[Owner, ...]] = {}
+        for term, owners in terms.items():
+            parts = [p for p in term.split(BOUNDARY) if p]
+            if BOUNDARY in term and len(parts) == 2 and all(len(p) >= 2 for p in parts):
+                key = (parts[0], parts[1])
+                self.pair_owners[key] = tuple(dict.fromkeys(self.pair_owners.get(key, ()) + tuple(owners)))
+        self.pairs_by_head: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for first, second in self.pair_owners:
+            self.pairs_by_head[first[:2]].append((first, second))
+
+    @staticmethod
+    def split_pair(term: str) -> tuple[str, ...]:
+        return tuple(p for p in term.split(BOUNDARY) if p)
 
     def find(self, text: str, pairs: set[str]) -> list[TermHit]:
         """Terms present in text (pairs = its set of 2-character substrings)."""
@@ -73,7 +95,39 @@ class TermIndex:
                 owners = self._owners_at_any(text, term, warnings)
                 if owners:
                     hits.append(TermHit(term, owners))
+        for head in pairs & self.pairs_by_head.keys():
+            for first, second in self.pairs_by_head[head]:
+                if second[:2] in pairs:
+                    hit = self._pair_at_any(text, first, second, warnings)
+                    if hit:
+                        hits.append(hit)
         return hits
+
+    def _pair_at_any(self, text: str, first: str, second: str, warnings: dict[int, bool]) -> TermHit | None:
+        """The first occurrence of first…second (same sentence, close, not negated, whole words)."""
+        start, tries = text.find(first), 0
+        while start >= 0 and tries < _MAX_TRIES:
+            tries += 1
+            end_first = start + len(first)
+            sentence_end = text.find(BOUNDARY, end_first)
+            limit = min(end_first + PAIR_SPAN, sentence_end if sentence_end >= 0 else len(text))
+            found = text.find(second, end_first, limit + len(second))
+            if (
+                found >= 0
+                and found + len(second) <= (sentence_end if sentence_end >= 0 else len(text))
+                and not _in_warning(text, start, warnings)
+                and not _negated(text, start)
+                and self._whole(text, start, end_first)
+                and self._whole(text, found, found + len(second))
+            ):
+                owners = self.pair_owners[(first, second)]
+                asks = tuple(("ask", o[1]) for o in owners if o[0] == "sig" and o[1] in ASKABLE)
+                return TermHit(text[start : found + len(second)], owners + asks)
+            start = text.find(first, start + 1)
+        return None
+
+    def _whole(self, text: str, start: int, end: int) -> bool:
+        return end - start > _CHECK_BOUNDARY_MAX_LEN or is_whole(self.tokenizer, text, start, end)
 
     def _owners_at_any(self, text: str, term: str, warnings: dict[int, bool]) -> tuple[Owner, ...]:
         """Owners for which some occurrence of term counts (whole word, not negated)."""

@@ -1,0 +1,132 @@
+"""Reports, their history, claims and escalation schedule."""
+
+from __future__ import annotations
+
+from bot.state.codec import flat, unflat
+from bot.state.keys import (
+    KEY_CARDS,
+    KEY_CLAIM,
+    KEY_DEADLINES,
+    KEY_ESCALATIONS,
+    KEY_HOUSEHOLD,
+    KEY_OUTBOX,
+    KEY_REPORT,
+    KEY_REPORT_EVENTS,
+    KEY_REPORT_SEQ,
+    KEY_REPORTS_BY_TIME,
+)
+
+
+class ReportsMixin:
+    # --- reports ----------------------------------------------------------------------------
+    def next_report_id(self) -> str:
+        return f"R{self.conn.incr(self._key(KEY_REPORT_SEQ))}"
+
+    def hold_household(self, household: str, report_id: str, ttl: int) -> str | None:
+        """SET NX: None when this report now holds the household, else the open report's id."""
+        key = self._key(KEY_HOUSEHOLD, key=household)
+        if self.conn.set(key, report_id, nx=True, ex=ttl):
+            return None
+        return self.conn.get(key)
+
+    def release_household(self, household: str, report_id: str) -> None:
+        key = self._key(KEY_HOUSEHOLD, key=household)
+        if self.conn.get(key) == report_id:
+            self.conn.delete(key)
+
+    def save_report(self, report: dict, event: dict, notices: list[dict], steps: dict | None = None) -> None:
+        """A new report, its first event, deadline, escalation steps and notifications: all or nothing."""
+        rid = report["id"]
+        pipe = self.conn.pipeline(transaction=True)
+        self._queue_steps(pipe, rid, steps)
+        pipe.hset(self._key(KEY_REPORT, id=rid), mapping=flat(report))
+        pipe.zadd(self._key(KEY_REPORTS_BY_TIME), {rid: report["created_at"]})
+        pipe.zadd(self._key(KEY_DEADLINES), {rid: report["deadline_at"]})
+        self._queue_event(pipe, rid, event)
+        self._queue_notices(pipe, notices)
+        pipe.execute()
+
+    def update_report(
+        self, rid: str, changes: dict, event: dict, notices: list[dict], steps: dict | None = None
+    ) -> None:
+        """Change a report, record who did it, queue its notifications (and new steps): atomically."""
+        pipe = self.conn.pipeline(transaction=True)
+        self._queue_steps(pipe, rid, steps)
+        if changes:
+            pipe.hset(self._key(KEY_REPORT, id=rid), mapping=flat(changes))
+        if "deadline_at" in changes:
+            pipe.zadd(self._key(KEY_DEADLINES), {rid: changes["deadline_at"]})
+        self._queue_event(pipe, rid, event)
+        self._queue_notices(pipe, notices)
+        pipe.execute()
+
+    def _queue_steps(self, pipe, rid: str, steps: dict | None) -> None:
+        if steps:
+            pipe.zadd(self._key(KEY_ESCALATIONS), {f"{rid}|{i}": due for i, due in steps.items()})
+
+    def _queue_event(self, pipe, rid: str, event: dict) -> None:
+        pipe.xadd(self._key(KEY_REPORT_EVENTS, id=rid), flat(event))
+
+    def _queue_notices(self, pipe, notices: list[dict]) -> None:
+        for notice in notices:
+            pipe.xadd(self._key(KEY_OUTBOX), flat(notice))
+
+    def get_report(self, rid: str) -> dict | None:
+        raw = self.conn.hgetall(self._key(KEY_REPORT, id=rid))
+        return unflat(raw) if raw else None
+
+    def report_ids(self) -> list[str]:
+        return self.conn.zrange(self._key(KEY_REPORTS_BY_TIME), 0, -1)
+
+    def report_events(self, rid: str) -> list[dict]:
+        entries = self.conn.xrange(self._key(KEY_REPORT_EVENTS, id=rid))
+        return [{"event_id": eid, **unflat(fields)} for eid, fields in entries]
+
+    # --- claims -----------------------------------------------------------------------------
+    def try_claim(self, rid: str, user: str) -> str | None:
+        """SET NX: None when `user` now owns the report, else who already does."""
+        key = self._key(KEY_CLAIM, id=rid)
+        if self.conn.set(key, user, nx=True):
+            return None
+        return self.conn.get(key) or self.try_claim(rid, user)
+
+    def claimer(self, rid: str) -> str | None:
+        return self.conn.get(self._key(KEY_CLAIM, id=rid))
+
+    def set_claimer(self, rid: str, user: str) -> None:
+        self.conn.set(self._key(KEY_CLAIM, id=rid), user)
+
+    def drop_claim(self, rid: str) -> None:
+        self.conn.delete(self._key(KEY_CLAIM, id=rid))
+
+    def remember_card(self, rid: str, user: str, response_code: str) -> None:
+        self.conn.hset(self._key(KEY_CARDS, id=rid), user, response_code)
+
+    def cards(self, rid: str) -> dict[str, str]:
+        return self.conn.hgetall(self._key(KEY_CARDS, id=rid))
+
+    # --- escalation schedule ----------------------------------------------------------------
+    def schedule(self, rid: str, steps: dict[int, float]) -> None:
+        """Steps of a report's escalation policy, by index, with the time each is due."""
+        if steps:
+            self.conn.zadd(self._key(KEY_ESCALATIONS), {f"{rid}|{i}": due for i, due in steps.items()})
+
+    def unschedule(self, rid: str, indexes) -> None:
+        members = [f"{rid}|{i}" for i in indexes]
+        if members:
+            self.conn.zrem(self._key(KEY_ESCALATIONS), *members)
+
+    def scheduled(self, rid: str | None = None) -> list[tuple[str, int, float]]:
+        entries = self.conn.zrange(self._key(KEY_ESCALATIONS), 0, -1, withscores=True)
+        out = [(m.split("|")[0], int(m.split("|")[1]), due) for m, due in entries]
+        return [e for e in out if rid is None or e[0] == rid]
+
+    def take_due_steps(self, now: float, limit: int = 100) -> list[tuple[str, int]]:
+        """Due steps, each taken by exactly one worker (ZREM answers 1 to only one of them)."""
+        key = self._key(KEY_ESCALATIONS)
+        taken = []
+        for member in self.conn.zrangebyscore(key, "-inf", now, start=0, num=limit):
+            if self.conn.zrem(key, member):
+                rid, index = member.split("|")
+                taken.append((rid, int(index)))
+        return taken
