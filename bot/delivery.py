@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.outbound import cards
+from bot.outbound.errors import ApiError
 from bot.reports.staffing import grid_of
 
 # A customer-service message may follow a user's own message for 48 h, at most 5 of them
@@ -76,7 +77,12 @@ class Sender:
     def send_mp_text(self, entry: dict, now: float) -> str:
         if not self.ctx.state.take_push_slot(entry["recipient"], now, CS_WINDOW, CS_LIMIT):
             return HELD  # outside the 48 h window or over budget: kept for the dashboard
-        self.mp.send_text(entry["recipient"], entry["content"])
+        try:
+            self.mp.send_text(entry["recipient"], entry["content"])
+        except ApiError as error:
+            if error.out_of_window:
+                return HELD
+            raise
         return SENT
 
 

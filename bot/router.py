@@ -49,6 +49,9 @@ class Router:
         if not slot.is_first:
             # Still running after our wait: stay silent; WeChat retries and will get the reply.
             return Reply()
+        if msg.channel == "mp" and msg.event != "unsubscribe":
+            # Opens the 48 h window in which the bot may push customer-service messages to them.
+            ctx.state.note_follower_message(msg.user, ctx.clock())
         reply = self.run(msg, ctx)
         self._remember(msg, ctx, reply)
         return reply

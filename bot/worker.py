@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
 BACKOFF = (2, 10, 30, 60)  # seconds before attempt 2, 3, 4, ...
 RECLAIM_IDLE_MS = 30_000  # an entry read this long ago and never acknowledged: its worker died
+TASK_ID_USED = 42014  # WeCom: this card's task_id was already sent, i.e. an earlier attempt got through
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Worker:
     sender: Sender
     name: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
     stop: threading.Event = field(default_factory=threading.Event)
+    reclaim_idle_ms: int = RECLAIM_IDLE_MS
 
     def __post_init__(self) -> None:
         self.ctx.state.ensure_outbox_group()
@@ -40,7 +42,7 @@ class Worker:
     def run_once(self, now: float | None = None, block_ms: int | None = None) -> dict[str, int]:
         now = self.ctx.clock() if now is None else now
         counts = {"escalated": run_due_steps(self.ctx, now), "retried": self.ctx.state.release_delayed(now)}
-        entries = self.ctx.state.reclaim_outbox(self.name, RECLAIM_IDLE_MS, 50)
+        entries = self.ctx.state.reclaim_outbox(self.name, self.reclaim_idle_ms, 50)
         entries += self.ctx.state.read_outbox(self.name, 50, block_ms)
         for entry in entries:
             outcome = self.handle(entry, now)
@@ -69,7 +71,9 @@ class Worker:
         try:
             outcome = self.sender.deliver(entry, now)
         except ApiError as error:
-            return self.failed(entry, origin, error, now)
+            if error.errcode != TASK_ID_USED:
+                return self.failed(entry, origin, error, now)
+            outcome = SENT
         self.ctx.state.mark_sent(origin)
         self.ctx.state.ack_outbox(entry["entry_id"])
         self.record(entry, origin, outcome, now)
@@ -107,7 +111,7 @@ class Worker:
         notices = []
         if fallback and not error.config_error:
             notices.append({**without_ids(entry), "channel": fallback, "attempt": 1})
-        reason = error.admin_hint if error.config_error else str(error)
+        reason = error.hint if error.config_error else str(error)
         template = texts.ALERT_CONFIG if error.config_error else texts.ALERT_UNDELIVERED
         content = template.format(id=entry.get("report_id", ""), recipient=entry.get("recipient"),
                                   channel=entry.get("channel"), reason=reason)

@@ -101,6 +101,7 @@ def make_app(redis_url, community_id, clock):
             "wecom_token": WECOM_TOKEN,
             "wecom_corp_id": WECOM_CORP_ID,
             "wecom_aes_key": WECOM_AES_KEY,
+            "wecom_agent_id": "1000002",
         }
         config.update(overrides)
         return create_app(config)

@@ -13,25 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from types import SimpleNamespace
 
 from bot import texts
 from bot.reports.notices import clock_time, place_of
-
-# Staging for the user-facing strings; they move to bot/texts.py (our section) when done.
-T = SimpleNamespace(
-    CARD_SOURCE="反诈哨兵·网格预警",
-    CARD_TITLE="{risk}预警 {id}",
-    CARD_CLAIMER_TITLE="您负责的{risk} {id}",
-    CARD_DEADLINE_DESC="请在 {deadline} 前电话和上门联系",
-    CARD_KEY_PLACE="地点",
-    CARD_KEY_PERSON="人员",
-    CARD_KEY_DEADLINE="截止",
-    CARD_BUTTON_CLAIM="认领",
-    CARD_BUTTON_CONTACTED="已联系",
-    CARD_BUTTON_CLOSE="结案",
-    CARD_CLICKED="已提交，请稍候",
-)
 
 # Shown on one line each on a phone; longer text is cut so the card stays readable.
 SITUATION_CHARS = 60
@@ -49,16 +33,18 @@ def report_card(report: dict, task_id: str, claim_key: str) -> dict:
     return {
         "card_type": "button_interaction",
         "source": _source(report),
-        "main_title": {"title": T.CARD_TITLE.format(risk=_risk(report), id=report["id"]),
-                       "desc": T.CARD_DEADLINE_DESC.format(deadline=deadline)},
+        "main_title": {
+            "title": texts.CARD_TITLE.format(risk=_risk(report), id=report["id"]),
+            "desc": texts.CARD_DEADLINE_DESC.format(deadline=deadline),
+        },
         "sub_title_text": clip(report.get("situation") or "", SITUATION_CHARS),
         "horizontal_content_list": [
-            _row(T.CARD_KEY_PLACE, place_of(report)),
-            _row(T.CARD_KEY_DEADLINE, deadline),
+            _row(texts.CARD_KEY_PLACE, place_of(report)),
+            _row(texts.CARD_KEY_DEADLINE, deadline),
         ],
         "task_id": safe_task_id(task_id),
-        "button_list": [{"text": T.CARD_BUTTON_CLAIM, "style": 1, "key": claim_key}],
-        "replace_text": T.CARD_CLICKED,
+        "button_list": [{"text": texts.CARD_BUTTON_CLAIM, "style": 1, "key": claim_key}],
+        "replace_text": texts.CARD_CLICKED,
     }
 
 
@@ -68,20 +54,22 @@ def claimer_card(report: dict, task_id: str) -> dict:
     return {
         "card_type": "button_interaction",
         "source": _source(report),
-        "main_title": {"title": T.CARD_CLAIMER_TITLE.format(risk=_risk(report), id=report["id"]),
-                       "desc": T.CARD_DEADLINE_DESC.format(deadline=deadline)},
+        "main_title": {
+            "title": texts.CARD_CLAIMER_TITLE.format(risk=_risk(report), id=report["id"]),
+            "desc": texts.CARD_DEADLINE_DESC.format(deadline=deadline),
+        },
         "sub_title_text": clip(report.get("situation") or "", SITUATION_CHARS),
         "horizontal_content_list": [
-            _row(T.CARD_KEY_PLACE, place_of(report)),
-            _row(T.CARD_KEY_PERSON, report.get("person") or texts.REPORT_UNKNOWN_PERSON),
-            _row(T.CARD_KEY_DEADLINE, deadline),
+            _row(texts.CARD_KEY_PLACE, place_of(report)),
+            _row(texts.CARD_KEY_PERSON, report.get("person") or texts.REPORT_UNKNOWN_PERSON),
+            _row(texts.CARD_KEY_DEADLINE, deadline),
         ],
         "task_id": safe_task_id(task_id),
         "button_list": [
-            {"text": T.CARD_BUTTON_CONTACTED, "style": 1, "key": button_key(CONTACTED, report["id"])},
-            {"text": T.CARD_BUTTON_CLOSE, "style": 2, "key": button_key(CLOSE, report["id"])},
+            {"text": texts.CARD_BUTTON_CONTACTED, "style": 1, "key": button_key(CONTACTED, report["id"])},
+            {"text": texts.CARD_BUTTON_CLOSE, "style": 2, "key": button_key(CLOSE, report["id"])},
         ],
-        "replace_text": T.CARD_CLICKED,
+        "replace_text": texts.CARD_CLICKED,
     }
 
 
@@ -91,7 +79,7 @@ def claimed_label(name: str, at_epoch: float) -> str:
 
 
 def button_key(action: str, report_id: str) -> str:
-    """"claim:R7": the EventKey a click sends back."""
+    """The EventKey a click sends back, e.g. "claim:R7"."""
     return f"{action}:{report_id}"
 
 
@@ -128,4 +116,4 @@ def _risk(report: dict) -> str:
 
 def _source(report: dict) -> dict:
     # desc_color: 0 grey, 1 black, 2 red, 3 green (WeCom card docs): red for a high risk.
-    return {"desc": T.CARD_SOURCE, "desc_color": 2 if report.get("risk") == "high" else 1}
+    return {"desc": texts.CARD_SOURCE, "desc_color": 2 if report.get("risk") == "high" else 1}

@@ -63,8 +63,14 @@ _IP = re.compile(r"from ip:\s*([0-9a-fA-F.:]+)|invalid ip\s+([0-9a-fA-F.:]+)")
 class ApiError(Exception):
     """A WeChat or WeCom API call that did not succeed."""
 
-    def __init__(self, errcode: int, errmsg: str, api: str, http_status: int | None = None,
-                 config_hint: str | None = None):
+    def __init__(
+        self,
+        errcode: int,
+        errmsg: str,
+        api: str,
+        http_status: int | None = None,
+        config_hint: str | None = None,
+    ):
         self.errcode = int(errcode)
         self.errmsg = errmsg
         self.api = api
@@ -78,8 +84,9 @@ class ApiError(Exception):
     def retryable(self) -> bool:
         if self.errcode in (BUSY, TIMEOUT, NETWORK) or self.errcode in RATE_LIMITED:
             return True
-        return self.errcode == BAD_ANSWER and (self.http_status is None or self.http_status >= 500
-                                               or self.http_status == 429)
+        return self.errcode == BAD_ANSWER and (
+            self.http_status is None or self.http_status >= 500 or self.http_status == 429
+        )
 
     @property
     def token_invalid(self) -> bool:

@@ -39,9 +39,15 @@ POLL = 0.05
 class AccessTokens:
     """get() returns the shared token, fetching it when nobody has; invalidate() drops a refused one."""
 
-    def __init__(self, store: TokenStore, app: str, fetch: Callable[[], tuple[str, int]],
-                 clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep,
-                 wait: float = LOCK_TTL + 5):
+    def __init__(
+        self,
+        store: TokenStore,
+        app: str,
+        fetch: Callable[[], tuple[str, int]],
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+        wait: float = LOCK_TTL + 5,
+    ):
         self.store, self.app, self.fetch = store, app, fetch
         self.clock, self.sleep, self.wait = clock, sleep, wait
 
@@ -57,8 +63,11 @@ class AccessTokens:
             token = self.store.cached_token(self.app)
             if token:
                 return token
-        raise ApiError(TIMEOUT, f"no access_token after waiting {self.wait:g} s for the refresh lock",
-                       f"token:{self.app}")
+        raise ApiError(
+            TIMEOUT,
+            f"no access_token after waiting {self.wait:g} s for the refresh lock",
+            f"token:{self.app}",
+        )
 
     def invalidate(self, token: str) -> None:
         """The API refused this token: forget it (unless another process already replaced it)."""

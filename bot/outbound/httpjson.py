@@ -10,12 +10,25 @@ import requests
 from bot.outbound.errors import BAD_ANSWER, NETWORK, TIMEOUT, ApiError, redact
 
 
-def call_json(session: requests.Session, method: str, url: str, api: str, timeout: float,
-              params: dict | None = None, body: dict | None = None) -> dict:
+def call_json(
+    session: requests.Session,
+    method: str,
+    url: str,
+    api: str,
+    timeout: float,
+    params: dict | None = None,
+    body: dict | None = None,
+) -> dict:
     """One request; the decoded answer when errcode is 0 (or absent), ApiError otherwise."""
     try:
-        response = session.request(method, url, params=params, data=_encode(body), timeout=timeout,
-                                   headers=_HEADERS if body is not None else None)
+        response = session.request(
+            method,
+            url,
+            params=params,
+            data=_encode(body),
+            timeout=timeout,
+            headers=_HEADERS if body is not None else None,
+        )
     except requests.Timeout as exc:
         raise ApiError(TIMEOUT, f"timed out after {timeout:g} s ({type(exc).__name__})", api) from None
     except requests.RequestException as exc:

@@ -1,0 +1,146 @@
+"""The worker against a local fake of the WeCom and Official Account APIs (real client code, real Redis)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import build_worker
+from tests.conftest import Chat, StaffChat, file_report
+from tests.fake_wechat_api import fake_api  # noqa: F401 - the fixture
+
+CARD_SEND = "message/send"
+
+
+@pytest.fixture
+def setup(make_app, fake_api, wechat, wecom, clock):  # noqa: F811
+    app = make_app(wecom_api_base=fake_api.url, wechat_api_base=fake_api.url, wecom_secret="s",
+                   wechat_app_secret="s")
+    services = app.extensions["fanzha"]
+    worker = build_worker(services)
+    return app, services.ctx.state, worker, Chat(app.test_client(), wechat), StaffChat(app.test_client(), wecom)
+
+
+def cards_to(fake, user: str | None = None) -> list:
+    calls = [c for c in fake.sent(CARD_SEND) if c.body["msgtype"] == "template_card"]
+    return [c for c in calls if user is None or user in c.body["touser"].split("|")]
+
+
+def texts_to(fake, user: str) -> list[str]:
+    return [c.body["text"]["content"] for c in fake.sent(CARD_SEND)
+            if c.body["msgtype"] == "text" and user in c.body["touser"].split("|")]
+
+
+def test_new_report_sends_cards_and_group_notice(setup, fake_api, clock):  # noqa: F811
+    app, state, worker, chat, _ = setup
+    rid = file_report(chat, state)
+    counts = worker.run_once(clock())
+    assert counts.get("sent") == 6  # 5 cards (grid staff + duty, HIGH) and the group notice
+    assert {c.body["touser"] for c in cards_to(fake_api)} == {"zhangsan", "lisi", "wangwu", "duty01", "duty02"}
+    [group] = fake_api.sent("appchat/send")
+    assert rid in group.body["markdown"]["content"] and group.body["chatid"] == "wrOgAAAA1"
+    assert set(state.cards(rid)) == {"zhangsan", "lisi", "wangwu", "duty01", "duty02"}
+    assert worker.run_once(clock()).get("sent") is None  # nothing sent twice
+
+
+def test_claim_updates_every_card_and_briefs_the_claimer(setup, fake_api, clock):  # noqa: F811
+    app, state, worker, chat, staff = setup
+    rid = file_report(chat, state)
+    worker.run_once(clock())
+    staff.send(f"认领 {rid}", user="lisi")
+    worker.run_once(clock())
+    updates = fake_api.sent("message/update_template_card")
+    assert len(updates) == 5 and all("已由 李四 认领" in u.body["button"]["replace_name"] for u in updates)
+    assert len(cards_to(fake_api, "lisi")) == 2  # the 认领 card, then the claimer's card
+    assert any("劝阻" in t for t in texts_to(fake_api, "lisi"))  # HIGH: the dissuasion card
+
+
+def test_closing_tells_the_informant_without_details(setup, fake_api, clock):  # noqa: F811
+    app, state, worker, chat, staff = setup
+    rid = file_report(chat, state)
+    staff.send(f"结案 {rid} 1 5000", user="zhangsan")
+    worker.run_once(clock())
+    [told] = fake_api.sent("message/custom/send")
+    assert told.body["touser"] == "inf1" and "劝阻成功" in told.body["text"]["content"]
+    assert "王阿姨" not in told.body["text"]["content"]
+
+
+def test_card_for_a_report_claimed_meanwhile_is_not_sent(setup, fake_api, clock):  # noqa: F811
+    app, state, worker, chat, staff = setup
+    rid = file_report(chat, state)
+    staff.send(f"认领 {rid}", user="duty01")
+    worker.run_once(clock())
+    assert [c.body["touser"] for c in cards_to(fake_api)] == ["duty01"]  # only the claimer's own card
+
+
+def test_busy_api_is_retried_with_backoff_and_sent_once(setup, fake_api, clock):  # noqa: F811
+    app, state, worker, chat, _ = setup
+    fake_api.fail_next("appchat/send", errcode=-1, times=2)
+    file_report(chat, state)
+    now = clock()
+    assert worker.run_once(now).get("retry") == 1
+    assert worker.run_once(now + 1).get("sent") is None  # backoff not over yet
+    assert worker.run_once(now + 3).get("retry") == 1
+    assert worker.run_once(now + 14).get("sent") == 1
+    assert len(fake_api.sent("appchat/send")) == 1
+
+
+def test_failing_channel_falls_back_and_alerts_duty(setup, fake_api, clock):  # noqa: F811
+    app, state, worker, chat, _ = setup
+    fake_api.fail_next("appchat/send", errcode=-1, times=10)
+    file_report(chat, state)
+    now = clock()
+    for offset in (0, 3, 14, 50, 120, 200):
+        worker.run_once(now + offset)
+    assert worker.run_once(now + 300) is not None
+    alerts = texts_to(fake_api, "duty01")
+    assert any("送达失败" in a for a in alerts)
+    log = [r for r in state.delivery_log() if r["channel"] == "wecom_group"]
+    assert [r["outcome"] for r in log] == ["failed"]
+
+
+def test_untrusted_ip_is_a_configuration_alert_not_retried(setup, fake_api, clock):  # noqa: F811
+    app, state, worker, chat, _ = setup
+    fake_api.fail_next("appchat/send", errcode=60020, times=1)
+    file_report(chat, state)
+    counts = worker.run_once(clock())
+    assert counts.get("failed") == 1 and not counts.get("retry")
+    worker.run_once(clock())
+    assert any("配置错误" in a and "IP" in a for a in texts_to(fake_api, "duty01"))
+
+
+def test_token_expiry_is_refetched_once(setup, fake_api, clock):  # noqa: F811
+    app, state, worker, chat, _ = setup
+    file_report(chat, state)
+    worker.run_once(clock())
+    fake_api.revoke_tokens()
+    file_report(chat, state, text="5栋1单元301 李大爷 不让挂电话 说要去买卡", building="5栋", user="inf5")
+    assert worker.run_once(clock()).get("sent", 0) >= 3
+    assert len(fake_api.calls_to("gettoken")) == 2
+
+
+def test_a_worker_killed_mid_send_loses_and_repeats_nothing(setup, fake_api, clock, make_app):  # noqa: F811
+    app, state, worker, chat, _ = setup
+    rid = file_report(chat, state)
+    state.ensure_outbox_group()
+    dead = state.read_outbox("dead-worker", 3)  # read, perhaps half sent, never acknowledged
+    first = dead[0]
+    state.mark_sending(first["entry_id"])
+    worker.sender.deliver(first, clock())  # it got through before the crash
+    worker.reclaim_idle_ms = 0
+    worker.run_once(clock())
+    worker.run_once(clock())
+    received = [c.body["touser"] for c in cards_to(fake_api)]
+    assert sorted(received) == sorted(["zhangsan", "lisi", "wangwu", "duty01", "duty02"])
+    assert state.pending_outbox() == 0
+    assert rid in fake_api.sent("appchat/send")[0].body["markdown"]["content"]
+
+
+def test_pushes_to_residents_respect_the_48h_window(setup, fake_api, clock):  # noqa: F811
+    app, state, worker, chat, staff = setup
+    rid = file_report(chat, state)
+    clock.advance(49 * 3600)
+    staff.send(f"结案 {rid} 3", user="zhangsan")
+    worker.run_once(clock())
+    assert fake_api.sent("message/custom/send") == []
+    held = [r for r in state.delivery_log() if r["outcome"] == "held"]
+    assert held and held[0]["recipient"] == "inf1" and "误报" in held[0]["content"]
