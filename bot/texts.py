@@ -224,3 +224,17 @@ CHECK_APP = "不要下载：{apps}"
 CHECK_WORDS = "可疑的字句：{words}"
 CHECK_SAFE_TIP = "提醒：陌生人让转账、要验证码，一律不理；拿不准就拨打 96110。"
 CHECK_UNSURE = "这条消息我没有看出骗局的样子，但我也会看错。"
+
+# --- WeCom cards (owned by bot/outbound) ---------------------------------------------------
+# Button texts: WeCom advises at most 10 characters. CLAIMED_LABEL (above) replaces the buttons.
+CARD_SOURCE = "反诈哨兵·网格预警"
+CARD_TITLE = "{risk}预警 {id}"
+CARD_CLAIMER_TITLE = "您负责的{risk} {id}"
+CARD_DEADLINE_DESC = "请在 {deadline} 前电话和上门联系"
+CARD_KEY_PLACE = "地点"
+CARD_KEY_PERSON = "人员"
+CARD_KEY_DEADLINE = "截止"
+CARD_BUTTON_CLAIM = "认领"
+CARD_BUTTON_CONTACTED = "已联系"
+CARD_BUTTON_CLOSE = "结案"
+CARD_CLICKED = "已提交，请稍候"

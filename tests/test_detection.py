@@ -151,3 +151,41 @@ def test_knowledge_cards(knowledge):
 
 
 SMALL_SCAM = "我是市公安局民警，你的身份证涉嫌一起洗钱案件，必须把钱转到安全账户接受资金清查"
+
+
+REAL = Path(__file__).resolve().parent.parent / "scam_patterns.yaml"
+
+
+@pytest.fixture(scope="module")
+def real_detector() -> Detector:
+    return Detector(load_library(REAL))
+
+
+def test_a_proximity_pair_needs_both_words_close(real_detector):
+    """"提供…卡号" in the real library: a request for the card number, not a bare mention."""
+    hits = {h.term for h in real_detector.terms.find(*_compact("请您提供一下银行卡卡号和密码"))}
+    assert any(term.startswith("提供") and term.endswith("卡号") for term in hits)
+    far = "请您提供一下您的姓名、住址、工作单位和家里其他人的联系方式。卡号"
+    assert not any(t.startswith("提供") for t in (h.term for h in real_detector.terms.find(*_compact(far))))
+
+
+def test_a_generic_phrasing_alone_is_not_a_scam(real_detector):
+    assert not real_detector.check("最近忙不忙？你现在方便吗？有点事想麻烦你").flagged
+
+
+def test_a_one_time_code_sms_with_its_warning_stays_safe(real_detector):
+    text = "【某某银行】验证码402913，您正在进行网上支付，请勿泄露给任何人，工作人员不会向您索取。"
+    assert real_detector.check(text).verdict == "safe"
+
+
+def test_a_link_the_reader_is_told_to_open_counts(real_detector):
+    verdict = real_detector.check("【某某银行】您的网银盾已过期，请登录 www.xx-dun.cc 激活，否则无法使用")
+    assert verdict.flagged and "app_download" in verdict.signals
+
+
+def _compact(text: str):
+    from bot.detection.normalize import normalize_message
+    from bot.detection.phrases import pairs_of
+
+    compact = normalize_message(text).compact
+    return compact, pairs_of(compact)

@@ -18,6 +18,21 @@ log = logging.getLogger(__name__)
 
 _SYMBOLS = re.compile(r"[\W_]+")
 _UNSUBSCRIBE = re.compile(r"退订|回td|拒收请回")
+# Genuine notices protect the reader in words a scammer does not use about his own request:
+# a one-time code sent with "请勿泄露", "如非本人操作请忽略", "工作人员不会向您索取", "请勿点击
+# 陌生链接". Such a message is judged more leniently (see scoring.PROTECTIVE_KEEP).
+_OTP = re.compile(r"(?:验证码|动态码|校验码|动态密码)[为是]?#")
+_OTP_WARNING = re.compile(r"(?:请勿|切勿)[^。]{0,10}(?:泄露|告诉|告知|转发|透露|提供)")
+_PROTECTIVE = re.compile(
+    r"如非本人操作|非本人操作请忽略|不会[^。]{0,6}索取|不会以任何(?:名义|理由)|不收取任何费用"
+    r"|请勿点击[^。]{0,4}链接|陌生账户转账"
+)
+# Anti-fraud publicity opens by saying so ("警方提示：…", "反诈提醒：…"); scams do not.
+_PUBLICITY_LEAD = re.compile(r"(?:警方|派出所|公安|民警|反诈|防骗|社区)(?:提示|提醒|温馨提示)|反诈宣传|反诈小课堂")
+_PUBLICITY_SPAN = 40
+# A link the message tells the reader to open ("请点击 xx.cn 领取") counts as the link signal
+# word it replaced: links are cut out of the compact text, so "点击…链接" cannot see them.
+_OPEN_LINK = re.compile(r"点击|点开|点此|登录|登陆|访问|打开|进入|戳")
 MAX_MATCHES = 5
 MAX_EVIDENCE = 8
 
@@ -91,6 +106,8 @@ class Detector:
         hits = self.terms.find(compact, pairs)
         found = self.phrases.search(compact, pairs)
         evidence, fired, asked = self._gather(found, hits)
+        if norm.extracted["links"] and "app_download" not in fired and _OPEN_LINK.search(compact):
+            fired.append("app_download")
         return self._decide(norm, found, hits, evidence, (fired, asked))
 
     def _gather(self, found: dict, hits: list[TermHit]) -> tuple[dict[str, scoring.TypeEvidence], list, set]:
@@ -118,6 +135,8 @@ class Detector:
         signals = scoring.signal_score(fired, self.weights, asked)
         marketing = bool(_UNSUBSCRIBE.search(norm.compact))
         score = scoring.combine(type_score, signals, bool(extracted["links"]), marketing)
+        if _reassuring(norm.compact):
+            score *= scoring.PROTECTIVE_KEEP
         verdict = scoring.verdict_for(score, self.thresholds)
         scam_type = self.types.get(best_type) if best_type and verdict != SAFE else None
         matches = self._matches(found, best_type)
@@ -169,9 +188,19 @@ class Detector:
         return _distinct(words)[:MAX_EVIDENCE]
 
 
+def _reassuring(compact: str) -> bool:
+    """A one-time-code SMS that warns not to share it, or a notice that opens as publicity."""
+    if _PUBLICITY_LEAD.search(compact[:_PUBLICITY_SPAN]):
+        return True
+    if _OTP.search(compact) and (_OTP_WARNING.search(compact) or _PROTECTIVE.search(compact)):
+        return True
+    return bool(_PROTECTIVE.search(compact)) and len(compact) < 120
+
+
 def _term(word: str) -> str:
     """A keyword or signal word, normalized; "A…B" (or "A...B") stays a proximity pair."""
-    return normalize_phrase(word.replace("...", "…"))
+    parts = [normalize_phrase(part) for part in word.replace("...", "…").split("…")]
+    return BOUNDARY.join(part for part in parts if part)
 
 
 def _distinct(words: list[str]) -> tuple[str, ...]:

@@ -40,6 +40,9 @@ _ASK = re.compile(
 )
 ASKABLE = frozenset({"transfer", "verification_code", "personal_info", "app_download", "safe_account"})
 _ASK_LOOKBACK = 10
+# A pair that starts with a request ("提供…卡号", "告诉…密码") is an ask by itself. Downloading
+# is left out: "下载我们的APP" is what every genuine service says too.
+_ASK_PAIR = re.compile(r"提供|告诉|告知|报|念|读|发给|发我|输入|填写|填入|说")
 # Secrecy and urgency words are themselves negative ("不要告诉家人", "不要挂电话").
 NEGATION_EXEMPT = frozenset({("sig", "secrecy"), ("sig", "urgency")})
 # Words this short are the ones that most often straddle two real words.
@@ -121,8 +124,9 @@ class TermIndex:
                 and self._whole(text, found, found + len(second))
             ):
                 owners = self.pair_owners[(first, second)]
-                asks = tuple(("ask", o[1]) for o in owners if o[0] == "sig" and o[1] in ASKABLE)
-                return TermHit(text[start : found + len(second)], owners + asks)
+                if _asked(text, start) or _ASK_PAIR.fullmatch(first):
+                    owners += tuple(("ask", o[1]) for o in owners if o[0] == "sig" and o[1] in ASKABLE)
+                return TermHit(text[start : found + len(second)], owners)
             start = text.find(first, start + 1)
         return None
 
