@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
 BACKOFF = (2, 10, 30, 60)  # seconds before attempt 2, 3, 4, ...
 RECLAIM_IDLE_MS = 30_000  # an entry read this long ago and never acknowledged: its worker died
+# Per minute (WeCom docs, 2026): 30 app messages to one member; 20 messages from one group robot.
+RATE_LIMITS = {"wecom_card": ("app", 30), "wecom_app": ("app", 30), "wecom_claimer_card": ("app", 30),
+               "wecom_robot": ("robot", 20)}
 TASK_ID_USED = 42014  # WeCom: this card's task_id was already sent, i.e. an earlier attempt got through
 
 
@@ -68,6 +71,10 @@ class Worker:
         if self.ctx.state.mark_sending(origin) == "done":
             self.ctx.state.ack_outbox(entry["entry_id"])
             return "duplicate"
+        if not self.within_rate(entry, now):
+            self.ctx.state.forget_sending(origin)
+            self.ctx.state.delay_outbox({**entry, "origin": origin}, (now // 60 + 1) * 60)
+            return "throttled"
         try:
             outcome = self.sender.deliver(entry, now)
         except ApiError as error:
@@ -78,6 +85,12 @@ class Worker:
         self.ctx.state.ack_outbox(entry["entry_id"])
         self.record(entry, origin, outcome, now)
         return outcome
+
+    def within_rate(self, entry: dict, now: float) -> bool:
+        scope, limit = RATE_LIMITS.get(entry.get("channel", ""), (None, 0))
+        if scope is None:
+            return True
+        return self.ctx.state.take_rate_slot(scope, str(entry.get("recipient")), now, limit)
 
     def record(self, entry: dict, origin: str, outcome: str, now: float, reason: str = "") -> None:
         self.ctx.state.log_delivery({"origin": origin, "channel": entry.get("channel"), "at": now,

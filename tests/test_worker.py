@@ -144,3 +144,15 @@ def test_pushes_to_residents_respect_the_48h_window(setup, fake_api, clock):  # 
     assert fake_api.sent("message/custom/send") == []
     held = [r for r in state.delivery_log() if r["outcome"] == "held"]
     assert held and held[0]["recipient"] == "inf1" and "误报" in held[0]["content"]
+
+
+def test_app_messages_to_one_member_are_held_to_30_a_minute(setup, fake_api, clock):  # noqa: F811
+    app, state, worker, chat, _ = setup
+    now = clock()
+    notices = [{"channel": "wecom_app", "recipient": "zhangsan", "report_id": "", "kind": "test",
+                "content": f"第{i}条", "created_at": now} for i in range(35)]
+    state.queue_notices(notices)
+    counts = worker.run_once(now)
+    assert counts.get("sent") == 30 and counts.get("throttled") == 5
+    assert worker.run_once(now + 61).get("sent") == 5
+    assert len(texts_to(fake_api, "zhangsan")) == 35

@@ -27,8 +27,12 @@ KEY_DELAYED = "fz:{{{c}}}:outbox:delayed"  # zset: outbox entry (JSON) waiting f
 KEY_SENT = "fz:{{{c}}}:outbox:sent:{origin}"  # "sending" / "done": makes redelivery harmless
 KEY_DELIVERY_LOG = "fz:{{{c}}}:outbox:log"  # stream: what happened to each entry (sent, failed, held)
 KEY_CS_WINDOW = "fz:{{{c}}}:cs:{user}"  # hash: last message from a follower, messages pushed since
+KEY_RATE = "fz:{{{c}}}:rate:{scope}:{who}:{bucket}"  # counter of sends in one minute (API rate limits)
 KEY_TOKEN = "fz:{{{c}}}:token:{app}"  # one shared access_token per API app
 KEY_TOKEN_LOCK = "fz:{{{c}}}:token:{app}:lock"
+KEY_ACCOUNT = "fz:{{{c}}}:account:{user}"  # hash: dashboard password record (salted scrypt), set_at
+KEY_LOGIN_FAILURES = "fz:{{{c}}}:login:fail:{who}"  # failed sign-ins of an account / an address
+KEY_SESSION_SECRET = "fz:{{{c}}}:dashboard:secret"  # signs session cookies; shared by all processes
 
 OUTBOX_GROUP = "workers"
 SENT_TTL = 7 * 24 * 3600

@@ -1,8 +1,8 @@
-"""The Official Account customer-service window: 5 pushes within 48 h."""
+"""Sending budgets: the Official Account's 48 h push window, and per-minute API rate limits."""
 
 from __future__ import annotations
 
-from bot.state.keys import KEY_CS_WINDOW
+from bot.state.keys import KEY_CS_WINDOW, KEY_RATE
 
 
 class PushWindowMixin:
@@ -23,3 +23,13 @@ class PushWindowMixin:
             return True
         self.conn.hincrby(key, "pushed", -1)
         return False
+
+    # --- per-minute rate limits (WeCom app messages, group robots) --------------------------
+    def take_rate_slot(self, scope: str, who: str, now: float, limit: int, window: int = 60) -> bool:
+        """One send within `limit` per `window` seconds for `who`; False means wait."""
+        key = self._key(KEY_RATE, scope=scope, who=who, bucket=int(now // window))
+        pipe = self.conn.pipeline(transaction=True)
+        pipe.incr(key)
+        pipe.expire(key, window * 2)
+        count, _ = pipe.execute()
+        return count <= limit
