@@ -39,12 +39,18 @@ def wechat_server() -> WeChatServer:
 @bp.get("/")
 def page():
     services = current_app.extensions["fanzha"]
+    registry = services.ctx.registry()
     return render_template(
-        "playground.html",
-        menu=OFFICIAL_MENU,
-        encrypted=services.config.aes_enabled,
-        buildings=services.ctx.registry().buildings,
+        "playground.html", menu=OFFICIAL_MENU, encrypted=services.config.aes_enabled,
+        buildings=registry.buildings, staff=staff_list(registry),
     )
+
+
+def staff_list(registry) -> list[dict]:
+    people = [{"wecom": p.wecom, "name": p.name, "role": "值班员"} for p in registry.duty]
+    for grid in registry.grids:
+        people += [{"wecom": p.wecom, "name": p.name, "role": grid.name} for p in grid.members]
+    return people
 
 
 @bp.post("/invite")
@@ -123,3 +129,6 @@ def build_fields(server: WeChatServer, data: dict) -> dict:
     if kind == "event":
         return server.event(user, str(data.get("event") or "subscribe"), str(data.get("key") or ""))
     raise ValueError(f"不认识的消息类型：{kind[:20]}")
+
+
+from bot.playground import staffroom  # noqa: E402,F401 - registers the staff routes on bp

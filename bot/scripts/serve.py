@@ -9,6 +9,7 @@ import argparse
 import logging
 
 from bot import create_app
+from bot.config import load_config
 
 
 def main() -> None:
@@ -16,7 +17,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, help="port (default: $PORT or 5000)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app({"port": args.port} if args.port else None)
+    overrides = {"port": args.port} if args.port else {}
+    config = load_config(overrides)
+    if config.local_mode and not config.wecom_secret:
+        from bot.playground.local import create_local_app
+
+        app = create_local_app(overrides)  # a fake API, the worker in a thread, a movable clock
+    else:
+        app = create_app(overrides)
     config = app.extensions["fanzha"].config
     print_banner(config)
     app.run(host="127.0.0.1", port=config.port, threaded=True, use_reloader=False)
@@ -33,6 +41,7 @@ def print_banner(config) -> None:
             f"    WECHAT_TOKEN={config.wechat_token}",
             f"    WECHAT_APP_ID={config.wechat_app_id}",
             f"    WECHAT_AES_KEY={config.wechat_aes_key}",
+            "  Outbound WeChat/WeCom calls go to a local fake; the worker runs inside this process.",
         ]
     print("\n".join(lines) + "\n", flush=True)
 

@@ -109,3 +109,97 @@
     send({kind: "event", event: "unsubscribe"});
   });
 })();
+
+// The staff side (local mode): what each grid worker's WeCom shows, with working buttons.
+(function () {
+  const urls = document.getElementById("playground").dataset;
+  const side = document.getElementById("staff-side");
+  const who = document.getElementById("staff-user");
+  const staffInbox = document.getElementById("staff-inbox");
+  const groups = document.getElementById("groups");
+  const reply = document.getElementById("staff-reply");
+  let latest = null;
+
+  function el(tag, text, cls) {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (cls) node.className = cls;
+    return node;
+  }
+
+  async function act(payload) {
+    payload.user = who.value;
+    const response = await fetch(urls.actUrl, {
+      method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(payload),
+    });
+    const data = await response.json();
+    reply.textContent = data.reply || data.error || "";
+    refresh();
+  }
+
+  function card(item) {
+    const box = el("section", undefined, "card");
+    box.appendChild(el("h3", item.title));
+    box.appendChild(el("p", item.desc, "muted"));
+    if (item.text) box.appendChild(el("p", item.text));
+    item.rows.forEach(function (row) { box.appendChild(el("p", row)); });
+    if (item.label) {
+      box.appendChild(el("p", item.label, "label"));
+    } else {
+      item.buttons.forEach(function (button) {
+        const b = el("button", button.text);
+        b.type = "button";
+        b.addEventListener("click", function () { act({key: button.key, task_id: item.task_id}); });
+        box.appendChild(b);
+      });
+    }
+    return box;
+  }
+
+  function render() {
+    if (!latest) return;
+    const mine = latest.inboxes.find(function (box) { return box.user === who.value; });
+    staffInbox.replaceChildren();
+    if (!mine) staffInbox.appendChild(el("p", "这位网格员还没有收到消息。", "muted"));
+    else mine.items.slice().reverse().forEach(function (item) {
+      staffInbox.appendChild(item.type === "card" ? card(item) : el("pre", item.text));
+    });
+    groups.replaceChildren();
+    Object.keys(latest.groups).forEach(function (chat) {
+      latest.groups[chat].slice(-8).forEach(function (line) { groups.appendChild(el("pre", line)); });
+    });
+    if (!groups.children.length) groups.appendChild(el("p", "群里还没有消息。", "muted"));
+    document.getElementById("clock-offset").textContent =
+      latest.offset_minutes ? "（已拨快 " + latest.offset_minutes + " 分钟）" : "";
+  }
+
+  async function refresh() {
+    try {
+      const response = await fetch(urls.staffroomUrl);
+      if (response.status === 404) return;   // no fake WeCom here: the outbox inbox stands in
+      latest = await response.json();
+      side.hidden = false;
+      document.getElementById("outbox-inbox").hidden = true;  // the real WeCom view replaces it
+      render();
+    } catch (err) { /* the bot restarted: try again on the next tick */ }
+  }
+
+  who.addEventListener("change", render);
+  document.getElementById("staff-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    const input = document.getElementById("staff-text");
+    if (input.value.trim()) act({text: input.value.trim()});
+    input.value = "";
+  });
+  document.querySelectorAll("button.clock").forEach(function (button) {
+    button.addEventListener("click", async function () {
+      await fetch(urls.clockUrl, {
+        method: "POST", headers: {"Content-Type": "application/json"},
+        body: JSON.stringify({minutes: Number(button.dataset.minutes)}),
+      });
+      refresh();
+    });
+  });
+  setInterval(refresh, 1500);
+  refresh();
+})();
