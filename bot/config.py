@@ -94,7 +94,8 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> C
             values[name] = _convert(raw, types[name], env_name)
     known = {k: v for k, v in (overrides or {}).items() if k in types}
     extra = {k: v for k, v in (overrides or {}).items() if k not in types}
-    config = replace(Config(), **values, **known, extra=extra)
+    values.update(known)  # explicit overrides win over the environment
+    config = replace(Config(), **values, extra=extra)
     return _with_wecom_defaults(_with_local_defaults(config))
 
 

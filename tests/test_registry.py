@@ -84,3 +84,10 @@ def test_live_file_reloads_and_keeps_last_good(tmp_path):
     assert live.get().community_name == "新名字"
     path.write_text("grids: [", encoding="utf-8")
     assert live.get().community_name == "新名字" and "community.yaml" in live.error
+
+
+def test_explicit_settings_win_over_the_environment():
+    from bot.config import load_config
+
+    config = load_config({"redis_url": "redis://override/1"}, environ={"REDIS_URL": "redis://env/0", "PORT": "7000"})
+    assert config.redis_url == "redis://override/1" and config.port == 7000
