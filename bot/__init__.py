@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from flask import Flask
 
@@ -52,9 +53,11 @@ def build_services(cfg: Config) -> Services:
     from bot.community.registry import load_registry
     from bot.detection import LiveDetector
     from bot.detection.knowledge import KnowledgeBase
-    from bot.handlers import ROUTES, STAFF_ROUTES
+    from bot.handlers import DEGRADED_ROUTES, ROUTES, STAFF_ROUTES
+    from bot.journal import Journal
     from bot.livefile import LiveFile
     from bot.reports.parse import load_report_rules
+    from bot.reports.replay import replay_held
 
     community = LiveFile(cfg.community_file, load_registry)
     cfg = replace(cfg, community_id=cfg.community_id or community.value.community_id)
@@ -71,10 +74,12 @@ def build_services(cfg: Config) -> Services:
         knowledge=KnowledgeBase(cfg.knowledge_dir),
         community=community,
         rules=LiveFile(cfg.rules_file, load_report_rules),
+        journal=Journal(Path(cfg.journal_dir) / f"held-{cfg.community_id}.jsonl"),
         clock=cfg.extra.get("clock", time.time),
     )
     return Services(
-        config=cfg, ctx=ctx, router=Router(ROUTES), staff_router=Router(STAFF_ROUTES),
+        config=cfg, ctx=ctx, staff_router=Router(STAFF_ROUTES),
+        router=Router(ROUTES, DEGRADED_ROUTES, on_healthy=replay_held),
         aes_keys=aes_keys(cfg), wecom_keys=[AesKey(cfg.wecom_aes_key, cfg.wecom_corp_id)],
         wecom_bot_keys=[AesKey(cfg.wecom_bot_aes_key, "")],  # the group bot's receive id is empty
     )

@@ -38,6 +38,7 @@ class Config:
     knowledge_dir: str = str(ROOT / "knowledge")
     community_file: str = str(ROOT / "community.example.yaml")
     rules_file: str = str(ROOT / "report_rules.yaml")
+    journal_dir: str = str(ROOT / "var" / "journal")  # reports held while Redis is down (fsync'd)
     community_id: str = ""  # empty: the id in the community registry
     port: int = 5000
     # WeChat signs each request with a timestamp; older (or later) than this is a replay.
@@ -76,6 +77,7 @@ ENV_NAMES = {
     "knowledge_dir": "KNOWLEDGE_DIR",
     "community_file": "COMMUNITY_FILE",
     "rules_file": "REPORT_RULES_FILE",
+    "journal_dir": "JOURNAL_DIR",
     "community_id": "COMMUNITY_ID",
     "port": "PORT",
     "max_timestamp_skew": "WECHAT_MAX_SKEW",

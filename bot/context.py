@@ -19,6 +19,7 @@ class Context:
     knowledge: Any  # bot.detection.knowledge.KnowledgeBase
     community: Any = None  # LiveFile[Registry]: grids, buildings, staff, deadlines
     rules: Any = None  # LiveFile[ReportRules]: risk levels and danger-now phrases
+    journal: Any = None  # bot.journal.Journal: reports held while Redis is down
     clock: Callable[[], float] = field(default=time.time)
 
     def registry(self):

@@ -31,8 +31,10 @@ class Route:
 
 
 class Router:
-    def __init__(self, routes: Sequence[Route]):
+    def __init__(self, routes: Sequence[Route], degraded: Sequence[Route] = (), on_healthy=None):
         self.routes = list(routes)
+        self.degraded = list(degraded)  # used while Redis is down: they need no Redis
+        self.on_healthy = on_healthy  # called when Redis answers (e.g. replay the held journal)
 
     def dispatch(self, msg: Incoming, ctx: Any) -> Reply:
         """Answer a message exactly once; a retry of it gets the first attempt's reply."""
@@ -41,9 +43,11 @@ class Router:
             if not slot.is_first and slot.reply is None:
                 slot = ctx.state.wait_for_reply(msg.msg_id, RUNNING_TTL, ctx.config.retry_wait)
         except redis.RedisError:
-            # Detection needs no Redis: a resident still gets an answer, without dedupe.
-            log.warning("redis unavailable; handling %s without dedupe", msg.msg_id)
-            return self.run(msg, ctx)
+            # Detection needs no Redis: a resident still gets an answer, without dedupe, and an
+            # informant's report is held in the local journal.
+            log.warning("redis unavailable; handling %s in degraded mode", msg.msg_id)
+            return self.run(msg, ctx, self.degraded or self.routes)
+        self._when_healthy(ctx)
         if slot.reply is not None:
             return Reply(reply_from_json(slot.reply))
         if not slot.is_first:
@@ -56,10 +60,10 @@ class Router:
         self._remember(msg, ctx, reply)
         return reply
 
-    def run(self, msg: Incoming, ctx: Any) -> Reply:
+    def run(self, msg: Incoming, ctx: Any, routes: Sequence[Route] | None = None) -> Reply:
         name = "matcher"
         try:
-            route = self.pick(msg, ctx)
+            route = self.pick(msg, ctx, self.routes if routes is None else routes)
             if route is None:
                 return Reply()
             name = route.name
@@ -68,11 +72,19 @@ class Router:
             log.exception("%s failed on message %s", name, msg.msg_id)
             return Reply(texts.SORRY)
 
-    def pick(self, msg: Incoming, ctx: Any) -> Route | None:
-        for route in self.routes:
+    def pick(self, msg: Incoming, ctx: Any, routes: Sequence[Route] | None = None) -> Route | None:
+        for route in self.routes if routes is None else routes:
             if route.when(msg, ctx):
                 return route
         return None
+
+    def _when_healthy(self, ctx: Any) -> None:
+        if self.on_healthy is None:
+            return
+        try:
+            self.on_healthy(ctx)
+        except (redis.RedisError, OSError, ValueError):
+            log.exception("could not replay the held journal yet")
 
     @staticmethod
     def _remember(msg: Incoming, ctx: Any, reply: Reply) -> None:

@@ -119,6 +119,22 @@ NOTICE_ESCALATE_NOT_CONTACTED = "未联系上当事人"
 NOTICE_REMIND_CLAIMER = "【反诈预警·提醒】{id} {place} 还没有记录“已联系”，请马上电话和上门确认，联系上后回复“已联系 {id}”。"
 NOTICE_REOPENED = "【反诈预警·重新派单】{id} {place} 超时未联系，已重新开放，请网格内同事立即认领！"
 
+# --- when Redis is down (nothing is lost, people are told what to do) -------------------------
+
+REPORT_HELD = (
+    "已收到并记下您的报告（系统正忙，稍后会自动送达网格员）。\n"
+    "如果情况紧急（正在转账），请马上直接拨打{who}电话{phone}，或拨打 110。"
+)
+REPORT_HELD_WHO = "网格长"
+REPORT_HELD_DUTY = "社区值班"
+REPORT_REPLAYED = "您刚才的报告已送达网格员，编号 {id}。谢谢您！"
+DANGER_LEAD_OFFLINE = (
+    "⚠️ 请马上停下！这很可能正在被骗：\n"
+    "1. 立刻挂断电话，退出对方让您下载的会议或共享屏幕软件；\n"
+    "2. 不要转账、不要说验证码；\n"
+    "3. 拨打 96110 反诈专线，已经转了钱请马上打 110。"
+)
+
 # --- anti-fraud knowledge (反诈知识) ---------------------------------------------------------
 
 KNOWLEDGE_LIST = "常见骗局（回复“知识+编号”查看，例如：知识 1）：\n{items}"
@@ -238,3 +254,56 @@ CARD_BUTTON_CLAIM = "认领"
 CARD_BUTTON_CONTACTED = "已联系"
 CARD_BUTTON_CLOSE = "结案"
 CARD_CLICKED = "已提交，请稍候"
+
+
+# --- dashboard (owned by bot/dashboard) ---
+DASHBOARD = {
+    "login_failed": "账号或密码不对。",
+    "login_locked": "尝试次数太多，已暂停登录。请 {minutes} 分钟后再试，或联系管理员。",
+    "login_expired": "页面已过期，请再试一次。",
+    "not_staff": "只有社区值班员和网格长可以登录看板。",
+    "signed_out": "已退出登录。",
+    "need_sign_in": "请先登录。",
+    "csrf_refused": "页面已过期或来源不明，操作没有执行。请刷新页面后重试。",
+    "no_such_report": "没有找到这份报告，或它不属于您的网格。",
+    "note_empty": "备注不能为空。",
+    "note_added": "已添加备注。",
+    "bad_outcome": "请选择结案结果。",
+    "bad_amount": "金额没看懂，请只填数字（元），不清楚填 0。",
+    "bad_target": "请选择转派给谁。",
+    "bad_period": "日期没看懂，请用 年-月-日 的格式。",
+    "check_empty": "请粘贴要检测的消息。",
+    "demo_only_local": "演示登录只在本地体验模式下可用。",
+    "none": "—",
+    "system": "系统",
+    "worker": "消息服务",
+    "overdue": "超时",
+    "left": "剩余",
+    "contacted_stop": "已联系",
+    "unassigned": "待认领",
+    "no_grid": "未分网格",
+}
+DASHBOARD_VERDICTS = {"scam": "诈骗", "suspicious": "可疑", "safe": "未见异常"}
+DASHBOARD_EVENTS = {
+    "filed": "提交报告",
+    "merged": "补充报告",
+    "claimed": "认领",
+    "released": "释放",
+    "transferred": "转派",
+    "contacted": "已联系当事人",
+    "closed": "结案",
+    "escalated": "超时催办",
+    "reopened": "重新派单",
+    "note": "备注",
+    "sent": "通知已发送",
+    "held": "通知未能发送（超出公众号48小时窗口）",
+    "failed": "通知发送失败",
+}
+DASHBOARD_CONDITIONS = {"unclaimed": "仍无人认领", "not_contacted": "仍未联系", "open": "仍未结案"}
+DASHBOARD_TARGETS = {
+    "grid_staff": "网格长和预警专员",
+    "grid_members": "全网格",
+    "grid_volunteers": "志愿者",
+    "duty": "值班员",
+    "claimer": "认领人",
+}

@@ -5,7 +5,7 @@ Every handler has the signature (msg, ctx) -> Reply and never touches Flask or R
 
 from __future__ import annotations
 
-from bot.handlers import events, fallback, help, informant, knowledge, media, scam_check, staff
+from bot.handlers import degraded, events, fallback, help, informant, knowledge, media, scam_check, staff
 from bot.menu import KEY_CHECK_HOWTO, KEY_HELP
 from bot.messages import Incoming
 from bot.router import Route
@@ -37,6 +37,20 @@ ROUTES = [
     Route("unreadable_media", media.is_unreadable, media.explain_unreadable),
     Route("empty_text", scam_check.is_empty_text, scam_check.ask_for_text),
     Route("scam_check", scam_check.has_text_to_check, scam_check.check_message),
+    Route("fallback", fallback.always, fallback.point_to_menu),
+]
+
+# While Redis is down (the router switches to this list): nothing here needs Redis.
+DEGRADED_ROUTES = [
+    Route("help", help.is_help_request, help.show_help),
+    Route("greeting", help.is_greeting, help.greet),
+    Route("knowledge_list", knowledge.wants_list, knowledge.show_list),
+    Route("knowledge_card", knowledge.wants_card, knowledge.show_card),
+    Route("knowledge_detail", knowledge.wants_detail, knowledge.show_detail),
+    Route("hold_report", degraded.is_report_to_hold, degraded.hold_report),
+    Route("unreadable_media", media.is_unreadable, media.explain_unreadable),
+    Route("empty_text", scam_check.is_empty_text, scam_check.ask_for_text),
+    Route("check_offline", scam_check.has_text_to_check, degraded.check_offline),
     Route("fallback", fallback.always, fallback.point_to_menu),
 ]
 

@@ -30,6 +30,7 @@ class Filing:
     person: str | None = None
     risk_reasons: tuple[str, ...] = ()
     source: str = "informant"  # informant | resident
+    journal_id: str = ""  # set when the report was held in the journal while Redis was down
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ def create_report(rid: str, household: str, filing: Filing, ctx, registry: Regis
     }
     handlers = recipients(grid, registry, filing.risk)
     notices = notify.cards(report, handlers, now) + notify.group(report, grid, texts.NOTICE_GROUP, now)
-    event = {"at": now, "by": filing.reporter, "what": "filed", "risk": filing.risk}
+    event = {"at": now, "by": filing.reporter, "what": "filed", "risk": filing.risk,
+             "journal_id": filing.journal_id}
     ctx.state.save_report(report, event, notices, ladder_times(registry, filing.risk, now))
     return Filed(report=report, grid=grid, handlers=handlers)
 
@@ -116,6 +118,7 @@ def merge_report(report: dict, filing: Filing, ctx, registry: Registry) -> Filed
         "situation": filing.situation,
         "risk": merged["risk"],
         "raised": raised,
+        "journal_id": filing.journal_id,
     }
     steps = ladder_times(registry, filing.risk, now) if raised else None
     ctx.state.update_report(report["id"], changes, event, notices, steps)

@@ -60,11 +60,19 @@ class PrivateRedis:
         self.stop()
         raise RuntimeError(f"redis-server did not start on port {self.port}")
 
-    def stop(self) -> None:
+    def stop_process(self) -> None:
+        """Stop the server but keep its directory (AOF), as a crash or a restart would."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+    def start_again(self) -> PrivateRedis:
+        """The same port and directory again: with AOF on, the data comes back."""
+        return self.start()
+
+    def stop(self) -> None:
+        self.stop_process()
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import redis
 
+from bot.state.accounts import AccountsMixin
 from bot.state.messages import MessageSlot, MessagesMixin, reply_from_json, reply_to_json
 from bot.state.outbox import OutboxMixin
 from bot.state.people import PeopleMixin
@@ -33,7 +34,9 @@ def connect_embedded() -> redis.Redis:
     return fakeredis.FakeRedis(decode_responses=True)
 
 
-class State(MessagesMixin, PeopleMixin, ReportsMixin, OutboxMixin, PushWindowMixin, TokensMixin):
+class State(
+    MessagesMixin, PeopleMixin, ReportsMixin, OutboxMixin, PushWindowMixin, TokensMixin, AccountsMixin
+):
     """Redis state of one community."""
 
     def __init__(self, conn: redis.Redis, community_id: str):

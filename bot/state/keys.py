@@ -18,6 +18,7 @@ KEY_REPORT = "fz:{{{c}}}:report:{id}"  # hash: one report
 KEY_REPORT_EVENTS = "fz:{{{c}}}:report:{id}:events"  # stream: who did what, when
 KEY_REPORTS_BY_TIME = "fz:{{{c}}}:reports"  # zset: report id -> created_at
 KEY_DEADLINES = "fz:{{{c}}}:deadlines"  # zset: report id -> deadline_at, for the worker
+KEY_JOURNALED = "fz:{{{c}}}:journaled:{jid}"  # a held (journal) report already filed -> its report id
 KEY_HOUSEHOLD = "fz:{{{c}}}:household:{key}"  # report id of a household's open report (30 min)
 KEY_OUTBOX = "fz:{{{c}}}:outbox"  # stream: notifications for the worker to deliver
 KEY_CLAIM = "fz:{{{c}}}:report:{id}:claim"  # who owns a report: SET NX makes one winner
@@ -35,6 +36,7 @@ KEY_LOGIN_FAILURES = "fz:{{{c}}}:login:fail:{who}"  # failed sign-ins of an acco
 KEY_SESSION_SECRET = "fz:{{{c}}}:dashboard:secret"  # signs session cookies; shared by all processes
 
 OUTBOX_GROUP = "workers"
+JOURNALED_TTL = 30 * 24 * 3600
 SENT_TTL = 7 * 24 * 3600
 
 PENDING = "pending"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from bot.state.codec import flat, unflat
 from bot.state.keys import (
+    JOURNALED_TTL,
     KEY_CARDS,
     KEY_CLAIM,
     KEY_DEADLINES,
     KEY_ESCALATIONS,
     KEY_HOUSEHOLD,
+    KEY_JOURNALED,
     KEY_OUTBOX,
     KEY_REPORT,
     KEY_REPORT_EVENTS,
@@ -64,7 +66,13 @@ class ReportsMixin:
         if steps:
             pipe.zadd(self._key(KEY_ESCALATIONS), {f"{rid}|{i}": due for i, due in steps.items()})
 
+    def journaled(self, journal_id: str) -> str | None:
+        """The report a held journal record became, if it was filed already."""
+        return self.conn.get(self._key(KEY_JOURNALED, jid=journal_id))
+
     def _queue_event(self, pipe, rid: str, event: dict) -> None:
+        if event.get("journal_id"):  # written with the report itself: replay files it exactly once
+            pipe.set(self._key(KEY_JOURNALED, jid=event["journal_id"]), rid, ex=JOURNALED_TTL)
         pipe.xadd(self._key(KEY_REPORT_EVENTS, id=rid), flat(event))
 
     def _queue_notices(self, pipe, notices: list[dict]) -> None:

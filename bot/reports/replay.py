@@ -1,0 +1,36 @@
+"""Filing the reports that were held in the journal while Redis was down, exactly once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from bot import texts
+from bot.reports import notices as notify
+from bot.reports.conversation import address_fields, filing_from, with_situation
+from bot.reports.filing import file_report
+from bot.reports.parse import parse_report
+
+log = logging.getLogger(__name__)
+
+
+def replay_record(record: dict, ctx) -> None:
+    """File one held report as if its informant had confirmed it; skip one filed before."""
+    journal_id = record.get("journal_id", "")
+    if record.get("kind") != "report" or ctx.state.journaled(journal_id):
+        return
+    user = record.get("user", "")
+    if not ctx.state.informant_buildings(user):
+        log.warning("held report %s dropped: its sender is not a bound informant", journal_id)
+        return
+    parsed = parse_report(record.get("text", ""), ctx.report_rules())
+    data = with_situation(address_fields(parsed.address), parsed, record.get("text", ""))
+    filed = file_report(replace(filing_from(data, user), journal_id=journal_id), ctx)
+    rid = filed.report["id"]
+    told = notify.notice("mp_text", user, rid, "replayed", texts.REPORT_REPLAYED.format(id=rid), ctx.clock())
+    ctx.state.queue_notices([told])
+
+
+def replay_held(ctx) -> int:
+    """While Redis answers: file whatever the journal holds (at most every few seconds)."""
+    return ctx.journal.replay_if_due(lambda record: replay_record(record, ctx))

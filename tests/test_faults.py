@@ -1,0 +1,102 @@
+"""Redis stops in the middle of a run: residents still get answers, reports are held and then
+filed exactly once when it is back; with AOF on, a restart keeps reports, claims and the outbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import create_app
+from bot.playground.wxclient import WeChatServer
+from bot.reports.query import list_reports
+from bot.scripts.redis_server import PrivateRedis
+from tests.conftest import AES_KEY, APP_ID, TOKEN, Chat, StaffChat
+
+SCAM = "您好，我是公安局民警，您的银行账户涉嫌洗钱，请立即把资金转入安全账户配合调查，不要告诉家人"
+
+
+@pytest.fixture
+def durable_redis():
+    """A private redis-server with AOF on (appendfsync always), which the test stops and restarts."""
+    server = PrivateRedis(extra_args=("--appendonly", "yes", "--appendfsync", "always")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def world(durable_redis, tmp_path, clock, wecom):
+    app = create_app({"redis_url": durable_redis.url, "community_id": "cfault", "wechat_token": TOKEN,
+                      "wechat_app_id": APP_ID, "wechat_aes_key": AES_KEY, "clock": clock,
+                      "journal_dir": str(tmp_path / "journal"), "wecom_token": wecom.token,
+                      "wecom_corp_id": wecom.corp_id, "wecom_aes_key": wecom.aes_key})
+    wechat = WeChatServer(TOKEN, APP_ID, AES_KEY, clock=clock)
+    return app, Chat(app.test_client(), wechat), StaffChat(app.test_client(), wecom)
+
+
+def bind(app, chat, user: str, building: str) -> None:
+    app.extensions["fanzha"].ctx.state.create_invite(f"I{user}".upper(), building, 3600)
+    assert "绑定成功" in chat.send(f"绑定 I{user}", user=user)
+
+
+def test_redis_down_then_back_files_every_held_report_once(world, durable_redis, clock):
+    app, chat, _ = world
+    ctx = app.extensions["fanzha"].ctx
+    bind(app, chat, "inf1", "3栋")
+    bind(app, chat, "inf2", "6栋")
+    durable_redis.stop_process()
+    assert "诈骗" in chat.send(SCAM, user="resident")  # detection needs no Redis
+    held = chat.send("3栋2单元502 王阿姨 说要去银行给公安转账", user="inf1")
+    assert "记下" in held and "13800000002" in held
+    assert "记下" in chat.send("6栋1单元301 李大爷点了陌生链接", user="inf2")
+    assert "停下" in chat.send("他让我下载会议软件，说我涉嫌洗钱", user="resident")
+    assert ctx.journal.pending()
+    durable_redis.start_again()
+    clock.advance(10)
+    chat.send("帮助", user="someone")  # any message while Redis answers replays the journal
+    reports = list_reports(ctx.state)
+    assert sorted(r["building"] for r in reports) == ["3栋", "6栋"]
+    assert not ctx.journal.pending()
+    clock.advance(10)
+    chat.send("帮助", user="someone")
+    assert len(list_reports(ctx.state)) == 2  # none twice
+    told = [e for e in ctx.state.outbox() if e["kind"] == "replayed"]
+    assert {e["recipient"] for e in told} == {"inf1", "inf2"}
+
+
+def test_replay_is_exactly_once_even_if_the_journal_is_replayed_again(world, durable_redis):
+    app, chat, _ = world
+    ctx = app.extensions["fanzha"].ctx
+    bind(app, chat, "inf1", "3栋")
+    ctx.journal.append({"kind": "report", "user": "inf1", "text": "3栋2单元502 王阿姨 要去银行转账", "at": 0})
+    lines = ctx.journal.path.read_text(encoding="utf-8")
+    from bot.reports.replay import replay_record
+
+    ctx.journal.replay(lambda r: replay_record(r, ctx))
+    ctx.journal.path.write_text(lines, encoding="utf-8")  # as if the process died before emptying it
+    ctx.journal.replay(lambda r: replay_record(r, ctx))
+    assert len(list_reports(ctx.state)) == 1
+
+
+def test_held_report_from_a_stranger_is_not_filed(world, durable_redis, clock):
+    app, chat, _ = world
+    ctx = app.extensions["fanzha"].ctx
+    durable_redis.stop_process()
+    chat.send("3栋2单元502 王阿姨 说要去银行转账", user="stranger")
+    durable_redis.start_again()
+    clock.advance(10)
+    chat.send("帮助", user="someone")
+    assert list_reports(ctx.state) == [] and not ctx.journal.pending()
+
+
+def test_aof_restart_keeps_reports_claims_and_outbox(world, durable_redis):
+    app, chat, staff = world
+    ctx = app.extensions["fanzha"].ctx
+    bind(app, chat, "inf1", "3栋")
+    chat.send("3栋2单元502 王阿姨 说要去银行转账", user="inf1")
+    chat.send("确认", user="inf1")
+    [report] = list_reports(ctx.state)
+    staff.send(f"认领 {report['id']}", user="lisi")
+    before = (list_reports(ctx.state), len(ctx.state.outbox()), ctx.state.claimer(report["id"]))
+    durable_redis.stop_process()
+    durable_redis.start_again()
+    after = (list_reports(ctx.state), len(ctx.state.outbox()), ctx.state.claimer(report["id"]))
+    assert after == before and after[2] == "lisi" and after[1] > 0
