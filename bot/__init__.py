@@ -15,6 +15,7 @@ from flask import Flask
 from bot.channels.wxcrypto import AesKey
 from bot.config import Config, load_config
 from bot.context import Context
+from bot.logmask import install_log_masking
 from bot.router import Router
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class Services:
 def create_app(config: dict | None = None) -> Flask:
     """Build the bot: config, Redis, pattern library, knowledge, router, blueprints."""
     cfg = load_config(config)
+    install_log_masking()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body_bytes
     app.config["JSON_AS_ASCII"] = False

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 # A slot taken by a delivery that then died frees itself after this long, so a later retry runs.
 RUNNING_TTL = 20
+# Messages a minute one user may send; far above any person typing, well below a flood.
+USER_RATE_LIMIT = 30
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,10 @@ class Router:
         if msg.channel == "mp" and msg.event != "unsubscribe":
             # Opens the 48 h window in which the bot may push customer-service messages to them.
             ctx.state.note_follower_message(msg.user, ctx.clock())
-        reply = self.run(msg, ctx)
+        if not ctx.state.take_rate_slot("user", f"{msg.channel}:{msg.user}", ctx.clock(), USER_RATE_LIMIT):
+            reply = Reply(texts.TOO_FAST)  # a flood from one account: answered, not processed
+        else:
+            reply = self.run(msg, ctx)
         self._remember(msg, ctx, reply)
         return reply
 

@@ -52,6 +52,8 @@ SORRY = (
     "抱歉，系统刚才出了点小问题，请稍后再发一次。\n如果正在被人催着转账，请先停下，立即拨打 110 或 96110。"
 )
 
+TOO_FAST = "您发得太快了，请稍等一分钟再发。如果情况紧急，请直接拨打 110 或 96110。"
+
 MENU_LINK_OPENED = ""  # a VIEW click opened a web page; WeChat shows nothing back
 
 

@@ -94,3 +94,18 @@ def test_a_failing_handler_answers_politely_once(app, chat, wechat, caplog):
     replies = [wechat.read_reply(chat.post(delivery).get_data())["Content"] for _ in range(2)]
     assert replies[0] == replies[1] and "抱歉" in replies[0]
     assert "mp:7004" in caplog.text and "13800001234" not in caplog.text
+
+
+def test_a_flood_from_one_user_is_answered_but_not_processed(app, chat):
+    calls = count_handler_calls(app, "scam_check")
+    replies = [chat.send(f"{SCAM} 第{i}次", user="flooder") for i in range(35)]
+    assert len(calls) == 30 and all("太快" in r for r in replies[30:])
+    assert "诈骗" in chat.send(SCAM, user="someone_else")
+
+
+def test_personal_numbers_never_reach_the_logs(app, caplog):
+    import logging
+
+    logging.getLogger("bot.test").warning("call back %s or card %s", "13812345678", "6222021234567890123")
+    assert "13812345678" not in caplog.text and "138****5678" in caplog.text
+    assert "6222021234567890123" not in caplog.text
