@@ -38,6 +38,7 @@ class Config:
     knowledge_dir: str = str(ROOT / "knowledge")
     community_file: str = str(ROOT / "community.example.yaml")
     rules_file: str = str(ROOT / "report_rules.yaml")
+    retention_days: int = 180  # report personal details are removed after this many days
     journal_dir: str = str(ROOT / "var" / "journal")  # reports held while Redis is down (fsync'd)
     community_id: str = ""  # empty: the id in the community registry
     port: int = 5000
@@ -78,6 +79,7 @@ ENV_NAMES = {
     "community_file": "COMMUNITY_FILE",
     "rules_file": "REPORT_RULES_FILE",
     "journal_dir": "JOURNAL_DIR",
+    "retention_days": "RETENTION_DAYS",
     "community_id": "COMMUNITY_ID",
     "port": "PORT",
     "max_timestamp_skew": "WECHAT_MAX_SKEW",

@@ -19,6 +19,7 @@ from bot.delivery import FALLBACK, HELD, SENT, Sender
 from bot.outbound.errors import ApiError
 from bot.reports import notices as notify
 from bot.reports.escalation import run_due_steps
+from bot.reports.retention import purge_old_reports
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ class Worker:
     def run_once(self, now: float | None = None, block_ms: int | None = None) -> dict[str, int]:
         now = self.ctx.clock() if now is None else now
         counts = {"escalated": run_due_steps(self.ctx, now), "retried": self.ctx.state.release_delayed(now)}
+        if self.ctx.state.take_rate_slot("daily", "retention", now, 1, window=86400):
+            counts["purged"] = purge_old_reports(self.ctx, now, self.ctx.config.retention_days)
         entries = self.ctx.state.reclaim_outbox(self.name, self.reclaim_idle_ms, 50)
         entries += self.ctx.state.read_outbox(self.name, 50, block_ms)
         for entry in entries:

@@ -37,6 +37,25 @@ class OutboxMixin:
         )
         return [{"entry_id": eid, **unflat(fields)} for eid, fields in entries if fields]
 
+    def trim_outbox_before(self, cutoff: float) -> None:
+        """Drop delivered-or-not notifications older than `cutoff` (stream ids are milliseconds).
+
+        Entries still pending for a worker are kept: XTRIM would otherwise lose them."""
+        key = self._key(KEY_OUTBOX)
+        pending = self.conn.xpending_range(key, OUTBOX_GROUP, "-", "+", 1) if self._has_group() else []
+        oldest_pending = int(pending[0]["message_id"].split("-")[0]) if pending else None
+        min_ms = int(cutoff * 1000)
+        if oldest_pending is not None:
+            min_ms = min(min_ms, oldest_pending)
+        self.conn.xtrim(key, minid=f"{min_ms}-0")
+        self.conn.xtrim(self._key(KEY_DELIVERY_LOG), minid=f"{int(cutoff * 1000)}-0")
+
+    def _has_group(self) -> bool:
+        try:
+            return any(g["name"] == OUTBOX_GROUP for g in self.conn.xinfo_groups(self._key(KEY_OUTBOX)))
+        except redis.ResponseError:  # no stream yet
+            return False
+
     def ack_outbox(self, entry_id: str) -> None:
         self.conn.xack(self._key(KEY_OUTBOX), OUTBOX_GROUP, entry_id)
 

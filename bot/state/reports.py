@@ -83,6 +83,19 @@ class ReportsMixin:
         raw = self.conn.hgetall(self._key(KEY_REPORT, id=rid))
         return unflat(raw) if raw else None
 
+    def report_ids_before(self, cutoff: float) -> list[str]:
+        return self.conn.zrangebyscore(self._key(KEY_REPORTS_BY_TIME), "-inf", cutoff)
+
+    def replace_report_history(self, rid: str, changes: dict, events: list[dict]) -> None:
+        """Retention: new field values and a history stripped down to what and when, atomically."""
+        stream = self._key(KEY_REPORT_EVENTS, id=rid)
+        pipe = self.conn.pipeline(transaction=True)
+        pipe.hset(self._key(KEY_REPORT, id=rid), mapping=flat(changes))
+        pipe.delete(stream)
+        for event in events:
+            pipe.xadd(stream, flat(event))
+        pipe.execute()
+
     def report_ids(self) -> list[str]:
         return self.conn.zrange(self._key(KEY_REPORTS_BY_TIME), 0, -1)
 
