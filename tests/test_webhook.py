@@ -310,3 +310,18 @@ def test_reply_cannot_break_out_of_cdata(chat, wechat):
     fields = wechat.text("u]]><x>1</x>", "帮助")
     response = chat.post(wechat.deliver(fields, encrypted=False))
     assert wechat.read_reply(response.get_data())["ToUserName"] == "u]]><x>1</x>"
+
+
+def test_a_huge_message_of_emoji_and_zero_width_characters_gets_a_polite_answer(chat, wechat):
+    text = "😀\u200b\u200d" * 5000  # ~55 KB once encrypted: under the limit, still answered
+    delivery = wechat.deliver(wechat.text("u1", text))
+    assert len(delivery.body) < 64 * 1024
+    response = chat.post(delivery)
+    assert response.status_code == 200
+    assert wechat.read_reply(response.get_data())["Content"]
+
+
+@pytest.mark.parametrize("payload", ["'; DROP TABLE reports; --", "<script>alert(1)</script>", "]]><x/>&amp;"])
+def test_injection_text_is_just_text(chat, payload):
+    reply = chat.send(payload)
+    assert reply and "Traceback" not in reply
