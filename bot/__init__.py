@@ -104,11 +104,13 @@ def aes_keys(cfg: Config) -> list[AesKey]:
 def register_blueprints(app: Flask, cfg: Config) -> None:
     from bot import health
     from bot.channels import wechat_mp, wecom, wecom_bot
+    from bot.dashboard import bp as dashboard_bp
 
     app.register_blueprint(wechat_mp.bp)
     app.register_blueprint(wecom.bp)
     app.register_blueprint(wecom_bot.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(dashboard_bp)
     if cfg.playground:
         from bot.playground import bp as playground_bp
 
