@@ -43,6 +43,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False
     app.extensions["fanzha"] = build_services(cfg)
+    if cfg.proxy_hops:
+        # Behind HTTPS proxies: the client's address (dashboard lockout) and scheme come from them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg.proxy_hops, x_proto=cfg.proxy_hops, x_host=cfg.proxy_hops)
     register_blueprints(app, cfg)
     from bot.errors import register_error_pages
 

@@ -38,6 +38,8 @@ class Config:
     knowledge_dir: str = str(ROOT / "knowledge")
     community_file: str = str(ROOT / "community.example.yaml")
     rules_file: str = str(ROOT / "report_rules.yaml")
+    secret_key: str = ""  # signs dashboard sessions; empty: one is made and shared through Redis
+    proxy_hops: int = 0  # reverse proxies in front (X-Forwarded-For/-Proto trusted this many hops)
     retention_days: int = 180  # report personal details are removed after this many days
     journal_dir: str = str(ROOT / "var" / "journal")  # reports held while Redis is down (fsync'd)
     community_id: str = ""  # empty: the id in the community registry
@@ -80,6 +82,8 @@ ENV_NAMES = {
     "rules_file": "REPORT_RULES_FILE",
     "journal_dir": "JOURNAL_DIR",
     "retention_days": "RETENTION_DAYS",
+    "secret_key": "SECRET_KEY",
+    "proxy_hops": "PROXY_HOPS",
     "community_id": "COMMUNITY_ID",
     "port": "PORT",
     "max_timestamp_skew": "WECHAT_MAX_SKEW",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import secrets
 from datetime import timedelta
 
@@ -42,7 +41,7 @@ class SharedSecretSessions(SecureCookieSessionInterface):
 
 def shared_secret(app: Flask) -> str:
     services = app.extensions["fanzha"]
-    configured = services.config.extra.get("secret_key") or os.environ.get("SECRET_KEY")
+    configured = services.config.secret_key
     return configured or services.ctx.state.session_secret()
 
 
