@@ -15,6 +15,7 @@ import time
 from flask import Blueprint, Response, current_app, request
 from wechatpy.replies import TextReply
 
+from bot.channels.common import handle, plain, refusal
 from bot.channels.wxcrypto import (
     AesKey,
     BadMessage,
@@ -36,10 +37,6 @@ MAX_ID_LENGTH = 128
 MEDIA_KINDS = frozenset({"image", "video", "shortvideo", "file", "location"})
 
 
-def plain(status: int, text: str) -> Response:
-    return Response(text, status=status, mimetype="text/plain")
-
-
 @bp.get("/wechat")
 def verify_url() -> Response:
     services = current_app.extensions["fanzha"]
@@ -53,22 +50,23 @@ def verify_url() -> Response:
         )
         check_fresh(args.get("timestamp", ""), services.ctx.clock(), services.config.max_timestamp_skew)
     except BadSignature as exc:
-        return plain(403, f"forbidden: {exc}")
+        return refusal(exc)
     return plain(200, args.get("echostr", ""))
 
 
 @bp.post("/wechat")
 def receive() -> Response:
     services = current_app.extensions["fanzha"]
-    try:
-        fields, key = open_envelope(request.get_data(cache=False), request.args, services)
-        msg = to_incoming(fields)
-    except BadSignature as exc:
-        return plain(403, f"forbidden: {exc}")
-    except BadMessage as exc:
-        return plain(400, f"bad request: {exc}")
-    reply = services.router.dispatch(msg, services.ctx)
-    return render_reply(reply, msg, key, request.args.get("nonce", ""), services)
+    opened: dict = {}
+
+    def read() -> Incoming:
+        fields, opened["key"] = open_envelope(request.get_data(cache=False), request.args, services)
+        return to_incoming(fields)
+
+    def render(reply: Reply, msg: Incoming) -> Response:
+        return render_reply(reply, msg, opened.get("key"), request.args.get("nonce", ""), services)
+
+    return handle(read, services.router, services, render)
 
 
 def open_envelope(body: bytes, args, services) -> tuple[dict[str, str], AesKey | None]:
@@ -155,15 +153,20 @@ def _dedupe_key(fields: dict[str, str], user: str, created: str, event: str) -> 
     return f"mp:{user}:{created}:{event}:{key}"
 
 
+def reply_xml(reply: Reply, msg: Incoming, now: float) -> str:
+    """The passive text reply, from our account back to the sender; nothing can break its CDATA."""
+    return TextReply(
+        source=cdata_safe(msg.account),
+        target=cdata_safe(msg.user),
+        time=int(now),
+        content=cdata_safe(fit_reply(reply.text)),
+    ).render()
+
+
 def render_reply(reply: Reply, msg: Incoming, key: AesKey | None, nonce: str, services) -> Response:
     if reply.is_empty:
         return plain(200, "success")
-    xml = TextReply(
-        source=cdata_safe(msg.account),
-        target=cdata_safe(msg.user),
-        time=int(services.ctx.clock()),
-        content=cdata_safe(fit_reply(reply.text)),
-    ).render()
+    xml = reply_xml(reply, msg, services.ctx.clock())
     if key is None:
         return Response(xml, status=200, mimetype="application/xml")
     sealed = seal_reply(key, services.config.wechat_token, xml, nonce or str(time.time_ns()))

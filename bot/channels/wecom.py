@@ -14,19 +14,10 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, Response, current_app, request
-from wechatpy.replies import TextReply
 
-from bot.channels.wechat_mp import MAX_ID_LENGTH, fit_reply, plain
-from bot.channels.wxcrypto import (
-    BadMessage,
-    BadSignature,
-    cdata_safe,
-    check_fresh,
-    decrypt_with_any,
-    parse_xml,
-    seal_reply,
-    verify_signature,
-)
+from bot.channels.common import echo_encrypted, handle, plain, verify_signed
+from bot.channels.wechat_mp import MAX_ID_LENGTH, reply_xml
+from bot.channels.wxcrypto import BadMessage, decrypt_with_any, parse_xml, seal_reply
 from bot.messages import Incoming, Reply
 
 bp = Blueprint("wecom", __name__)
@@ -35,42 +26,29 @@ bp = Blueprint("wecom", __name__)
 @bp.get("/wecom")
 def verify_url() -> Response:
     services = current_app.extensions["fanzha"]
-    args = request.args
-    echostr = args.get("echostr", "")
-    try:
-        verify_signature(args.get("msg_signature", ""), services.config.wecom_token,
-                         args.get("timestamp", ""), args.get("nonce", ""), echostr)
-        check_fresh(args.get("timestamp", ""), services.ctx.clock(), services.config.max_timestamp_skew)
-        plaintext, _ = decrypt_with_any(services.wecom_keys, echostr)
-    except BadSignature as exc:
-        return plain(403, f"forbidden: {exc}")
-    except BadMessage as exc:
-        return plain(400, f"bad request: {exc}")
-    return plain(200, plaintext)
+    return echo_encrypted(request.args, services.config.wecom_token, services.wecom_keys, services)
 
 
 @bp.post("/wecom")
 def receive() -> Response:
     services = current_app.extensions["fanzha"]
-    try:
-        fields = open_envelope(request.get_data(cache=False), request.args, services)
-        msg = to_incoming(fields)
-    except BadSignature as exc:
-        return plain(403, f"forbidden: {exc}")
-    except BadMessage as exc:
-        return plain(400, f"bad request: {exc}")
-    reply = services.staff_router.dispatch(msg, services.ctx)
-    return render_reply(reply, msg, request.args.get("nonce", ""), services)
+
+    def read() -> Incoming:
+        return to_incoming(open_envelope(request.get_data(cache=False), request.args, services))
+
+    def render(reply: Reply, msg: Incoming) -> Response:
+        return render_reply(reply, msg, request.args.get("nonce", ""), services)
+
+    return handle(read, services.staff_router, services, render)
 
 
 def open_envelope(body: bytes, args, services) -> dict[str, str]:
-    config = services.config
-    timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
     encrypted = parse_xml(body).get("Encrypt", "")
     if not encrypted:
         raise BadMessage("missing field Encrypt")
-    verify_signature(args.get("msg_signature", ""), config.wecom_token, timestamp, nonce, encrypted)
-    check_fresh(timestamp, services.ctx.clock(), config.max_timestamp_skew)
+    verify_signed(
+        args, services.config.wecom_token, services.ctx.clock(), services.config.max_timestamp_skew, encrypted
+    )
     plaintext, _ = decrypt_with_any(services.wecom_keys, encrypted)
     return parse_xml(plaintext.encode("utf-8"))
 
@@ -85,10 +63,16 @@ def to_incoming(fields: dict[str, str]) -> Incoming:
         raise BadMessage("FromUserName is too long")
     event = fields.get("Event", "").lower() if kind == "event" else ""
     return Incoming(
-        channel="wecom", user=user, account=fields.get("ToUserName", ""),
-        kind=kind if kind in ("text", "event") else "other", msg_id=dedupe_key(fields, user, created, event),
-        created_at=int(created), text=fields.get("Content", "") if kind == "text" else "",
-        event=event, event_key=fields.get("EventKey", "")[:MAX_ID_LENGTH], fields=fields,
+        channel="wecom",
+        user=user,
+        account=fields.get("ToUserName", ""),
+        kind=kind if kind in ("text", "event") else "other",
+        msg_id=dedupe_key(fields, user, created, event),
+        created_at=int(created),
+        text=fields.get("Content", "") if kind == "text" else "",
+        event=event,
+        event_key=fields.get("EventKey", "")[:MAX_ID_LENGTH],
+        fields=fields,
     )
 
 
@@ -104,9 +88,8 @@ def dedupe_key(fields: dict[str, str], user: str, created: str, event: str) -> s
 def render_reply(reply: Reply, msg: Incoming, nonce: str, services) -> Response:
     if reply.is_empty:
         return plain(200, "")
-    xml = TextReply(
-        source=cdata_safe(msg.account), target=cdata_safe(msg.user), time=int(services.ctx.clock()),
-        content=cdata_safe(fit_reply(reply.text)),
-    ).render()
-    sealed = seal_reply(services.wecom_keys[0], services.config.wecom_token, xml, nonce or str(time.time_ns()))
+    xml = reply_xml(reply, msg, services.ctx.clock())
+    sealed = seal_reply(
+        services.wecom_keys[0], services.config.wecom_token, xml, nonce or str(time.time_ns())
+    )
     return Response(sealed, status=200, mimetype="application/xml")

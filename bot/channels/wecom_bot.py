@@ -19,15 +19,9 @@ import time
 
 from flask import Blueprint, Response, current_app, request
 
-from bot.channels.wechat_mp import MAX_ID_LENGTH, fit_reply, plain
-from bot.channels.wxcrypto import (
-    BadMessage,
-    BadSignature,
-    check_fresh,
-    decrypt_with_any,
-    sign,
-    verify_signature,
-)
+from bot.channels.common import echo_encrypted, handle, plain, verify_signed
+from bot.channels.wechat_mp import MAX_ID_LENGTH, fit_reply
+from bot.channels.wxcrypto import BadMessage, decrypt_with_any, sign
 from bot.messages import Incoming, Reply
 
 bp = Blueprint("wecom_bot", __name__)
@@ -36,41 +30,30 @@ bp = Blueprint("wecom_bot", __name__)
 @bp.get("/wecom/bot")
 def verify_url() -> Response:
     services = current_app.extensions["fanzha"]
-    args = request.args
-    echostr = args.get("echostr", "")
-    try:
-        verify_signature(args.get("msg_signature", ""), services.config.wecom_bot_token,
-                         args.get("timestamp", ""), args.get("nonce", ""), echostr)
-        check_fresh(args.get("timestamp", ""), services.ctx.clock(), services.config.max_timestamp_skew)
-        plaintext, _ = decrypt_with_any(services.wecom_bot_keys, echostr)
-    except BadSignature as exc:
-        return plain(403, f"forbidden: {exc}")
-    except BadMessage as exc:
-        return plain(400, f"bad request: {exc}")
-    return plain(200, plaintext)
+    return echo_encrypted(request.args, services.config.wecom_bot_token, services.wecom_bot_keys, services)
 
 
 @bp.post("/wecom/bot")
 def receive() -> Response:
     services = current_app.extensions["fanzha"]
-    try:
-        body = open_envelope(request.get_data(cache=False), request.args, services)
-        msg = to_incoming(body)
-    except BadSignature as exc:
-        return plain(403, f"forbidden: {exc}")
-    except BadMessage as exc:
-        return plain(400, f"bad request: {exc}")
-    reply = services.staff_router.dispatch(msg, services.ctx)
-    return render_reply(reply, services)
+
+    def read() -> Incoming:
+        return to_incoming(open_envelope(request.get_data(cache=False), request.args, services))
+
+    return handle(read, services.staff_router, services, lambda reply, msg: render_reply(reply, services))
 
 
 def open_envelope(raw: bytes, args, services) -> dict:
     encrypted = load_json(raw).get("encrypt")
     if not isinstance(encrypted, str) or not encrypted:
         raise BadMessage("missing field encrypt")
-    timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
-    verify_signature(args.get("msg_signature", ""), services.config.wecom_bot_token, timestamp, nonce, encrypted)
-    check_fresh(timestamp, services.ctx.clock(), services.config.max_timestamp_skew)
+    verify_signed(
+        args,
+        services.config.wecom_bot_token,
+        services.ctx.clock(),
+        services.config.max_timestamp_skew,
+        encrypted,
+    )
     plaintext, _ = decrypt_with_any(services.wecom_bot_keys, encrypted)
     return load_json(plaintext.encode("utf-8"))
 
@@ -93,8 +76,11 @@ def to_incoming(body: dict) -> Incoming:
     kind = str(body.get("msgtype") or "")
     text_part = body.get("text") if isinstance(body.get("text"), dict) else {}
     return Incoming(
-        channel="wecom_bot", user=user, kind="text" if kind == "text" else "other",
-        msg_id=f"wbot:{msg_id[:MAX_ID_LENGTH]}", created_at=0,
+        channel="wecom_bot",
+        user=user,
+        kind="text" if kind == "text" else "other",
+        msg_id=f"wbot:{msg_id[:MAX_ID_LENGTH]}",
+        created_at=0,
         text=str(text_part.get("content") or "") if kind == "text" else "",
         fields={"chatid": str(body.get("chatid") or ""), "chattype": str(body.get("chattype") or "")},
     )
@@ -103,12 +89,18 @@ def to_incoming(body: dict) -> Incoming:
 def render_reply(reply: Reply, services) -> Response:
     if reply.is_empty:
         return plain(200, "")
-    stream = {"msgtype": "stream",
-              "stream": {"id": secrets.token_hex(8), "finish": True, "content": fit_reply(reply.text)}}
+    stream = {
+        "msgtype": "stream",
+        "stream": {"id": secrets.token_hex(8), "finish": True, "content": fit_reply(reply.text)},
+    }
     plaintext = json.dumps(stream, ensure_ascii=False)
     key = services.wecom_bot_keys[0]
     encrypted = key.encrypt(plaintext)
     timestamp, nonce = str(int(services.ctx.clock() or time.time())), secrets.token_hex(8)
-    sealed = {"encrypt": encrypted, "msgsignature": sign(services.config.wecom_bot_token, timestamp, nonce, encrypted),
-              "timestamp": int(timestamp), "nonce": nonce}
+    sealed = {
+        "encrypt": encrypted,
+        "msgsignature": sign(services.config.wecom_bot_token, timestamp, nonce, encrypted),
+        "timestamp": int(timestamp),
+        "nonce": nonce,
+    }
     return Response(json.dumps(sealed), status=200, mimetype="application/json")

@@ -47,7 +47,7 @@ DEGRADED_ROUTES = [
     Route("knowledge_list", knowledge.wants_list, knowledge.show_list),
     Route("knowledge_card", knowledge.wants_card, knowledge.show_card),
     Route("knowledge_detail", knowledge.wants_detail, knowledge.show_detail),
-    Route("hold_report", degraded.is_report_to_hold, degraded.hold_report),
+    Route("hold_report", informant.is_one_shot_report, degraded.hold_report),
     Route("unreadable_media", media.is_unreadable, media.explain_unreadable),
     Route("empty_text", scam_check.is_empty_text, scam_check.ask_for_text),
     Route("check_offline", scam_check.has_text_to_check, degraded.check_offline),

@@ -9,13 +9,6 @@ from bot.messages import Incoming, Reply
 from bot.reports.parse import danger_now, parse_report
 
 
-def is_report_to_hold(msg: Incoming, ctx) -> bool:
-    if msg.kind != "text" or len(msg.text) > 300:
-        return False
-    parsed = parse_report(msg.text, ctx.report_rules())
-    return parsed.is_report and bool(parsed.address.building)
-
-
 def hold_report(msg: Incoming, ctx) -> Reply:
     """Journal it (fsync'd) now; it is filed, as if confirmed, once Redis is back."""
     ctx.journal.append({"kind": "report", "user": msg.user, "text": msg.text, "at": ctx.clock()})

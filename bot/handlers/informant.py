@@ -67,6 +67,7 @@ def start_report(msg: Incoming, ctx) -> Reply:
 
 
 def is_one_shot_report(msg: Incoming, ctx) -> bool:
+    """A message that reads as a complete report about someone: where, and what is happening."""
     if msg.kind != "text" or len(msg.text) > 300:
         return False
     parsed = parse_report(msg.text, ctx.report_rules())

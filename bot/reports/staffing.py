@@ -73,31 +73,39 @@ def claim(rid: str, user: str, ctx) -> str:
     label = texts.CLAIMED_LABEL.format(name=who.person.name, time=notify.clock_time(now))
     notices = [notify.notice("wecom_card_update", "all", report["id"], "claimed", label, now)]
     notices += claimer_briefing(claimed, user, now)
-    notices += notify.group(claimed, grid_of(report, ctx), texts.NOTICE_CLAIMED_GROUP, now, name=who.person.name)
+    notices += notify.group(
+        claimed, grid_of(report, ctx), texts.NOTICE_CLAIMED_GROUP, now, name=who.person.name
+    )
     event = {"at": now, "by": user, "what": "claimed"}
     ctx.state.update_report(report["id"], changes, event, notices)
     return texts.STAFF_CLAIMED.format(
-        id=report["id"], deadline=notify.clock_time(report["deadline_at"]),
+        id=report["id"],
+        deadline=notify.clock_time(report["deadline_at"]),
         details=notify.details(claimed, texts.NOTICE_DETAILS),
     )
 
 
 def claimer_briefing(report: dict, user: str, now: float) -> list[dict]:
     """The neighbour's details with 已联系/结案 buttons; for HIGH, the 紧急劝阻流程卡 too."""
-    briefing = [notify.notice("wecom_claimer_card", user, report["id"], "briefing",
-                              notify.details(report, texts.NOTICE_DETAILS), now)]
+    briefing = [
+        notify.notice(
+            "wecom_claimer_card",
+            user,
+            report["id"],
+            "briefing",
+            notify.details(report, texts.NOTICE_DETAILS),
+            now,
+        )
+    ]
     if report["risk"] == "high":
         briefing.append(notify.notice("wecom_app", user, report["id"], "dissuasion_card", "", now))
     return briefing
 
 
 def release(rid: str, user: str, ctx) -> str:
-    report, who, refusal = load_for(rid, user, ctx)
-    if report is None:
+    report, who, holder, refusal = load_for_claimer(rid, user, ctx)
+    if refusal:
         return refusal
-    holder = ctx.state.claimer(report["id"])
-    if holder and holder != user and not who.is_duty:
-        return texts.STAFF_NOT_CLAIMER.format(id=report["id"], name=name_of(holder, ctx.registry()))
     reopen(report, user, ctx, "released", texts.NOTICE_RELEASED_GROUP)
     return texts.STAFF_RELEASED.format(id=report["id"])
 
@@ -115,12 +123,9 @@ def reopen(report: dict, by: str, ctx, what: str, group_template: str) -> None:
 
 
 def transfer(rid: str, user: str, target: str, ctx) -> str:
-    report, who, refusal = load_for(rid, user, ctx)
-    if report is None:
+    report, who, holder, refusal = load_for_claimer(rid, user, ctx)
+    if refusal:
         return refusal
-    holder = ctx.state.claimer(report["id"])
-    if holder and holder != user and not who.is_duty:
-        return texts.STAFF_NOT_CLAIMER.format(id=report["id"], name=name_of(holder, ctx.registry()))
     other = staffer(target, ctx.registry())
     if other is None or not other.may_handle(report):
         return texts.STAFF_BAD_TARGET.format(target=target, id=report["id"])
@@ -128,8 +133,16 @@ def transfer(rid: str, user: str, target: str, ctx) -> str:
     ctx.state.set_claimer(report["id"], target)
     changes = {"status": "claimed", "claimed_by": target, "claimed_at": now}
     moved = {**report, **changes}
-    notices = [notify.notice("wecom_app", target, report["id"], "transferred",
-                             notify.details(moved, texts.NOTICE_TRANSFERRED), now)]
+    notices = [
+        notify.notice(
+            "wecom_app",
+            target,
+            report["id"],
+            "transferred",
+            notify.details(moved, texts.NOTICE_TRANSFERRED),
+            now,
+        )
+    ]
     notices += claimer_briefing(moved, target, now)[1:]
     event = {"at": now, "by": user, "what": "transferred", "to": target}
     ctx.state.update_report(report["id"], changes, event, notices)
@@ -137,18 +150,31 @@ def transfer(rid: str, user: str, target: str, ctx) -> str:
 
 
 def mark_contacted(rid: str, user: str, ctx) -> str:
-    report, who, refusal = load_for(rid, user, ctx)
-    if report is None:
+    report, who, holder, refusal = load_for_claimer(rid, user, ctx)
+    if refusal:
         return refusal
-    holder = ctx.state.claimer(report["id"])
-    if holder and holder != user and not who.is_duty:
-        return texts.STAFF_NOT_CLAIMER.format(id=report["id"], name=name_of(holder, ctx.registry()))
     if not holder:
         ctx.state.try_claim(report["id"], user)  # contacting it is taking it on
     now = ctx.clock()
     changes = {"status": "contacted", "contacted_at": now, "claimed_by": holder or user}
     ctx.state.update_report(report["id"], changes, {"at": now, "by": user, "what": "contacted"}, [])
     return texts.STAFF_CONTACTED.format(id=report["id"])
+
+
+def load_for_claimer(rid: str, user: str, ctx) -> tuple[dict | None, Staffer | None, str | None, str]:
+    """Like load_for, and only the claimer (or a duty officer) may act on a claimed report."""
+    report, who, refusal = load_for(rid, user, ctx)
+    if report is None:
+        return None, who, None, refusal
+    holder = ctx.state.claimer(report["id"])
+    return report, who, holder, not_the_claimer(report, holder, who, user, ctx)
+
+
+def not_the_claimer(report: dict, holder: str | None, who: Staffer, user: str, ctx) -> str:
+    """Only the claimer (or a duty officer) may act on a claimed report; '' when this one may."""
+    if holder and holder != user and not who.is_duty:
+        return texts.STAFF_NOT_CLAIMER.format(id=report["id"], name=name_of(holder, ctx.registry()))
+    return ""
 
 
 def grid_of(report: dict, ctx) -> Grid | None:
