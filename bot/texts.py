@@ -52,6 +52,7 @@ SORRY = (
     "抱歉，系统刚才出了点小问题，请稍后再发一次。\n如果正在被人催着转账，请先停下，立即拨打 110 或 96110。"
 )
 
+STORE_DOWN = "系统的数据服务暂时连不上，请稍后刷新。紧急情况请直接电话联系网格长或社区值班室。"
 TOO_FAST = "您发得太快了，请稍等一分钟再发。如果情况紧急，请直接拨打 110 或 96110。"
 
 MENU_LINK_OPENED = ""  # a VIEW click opened a web page; WeChat shows nothing back

@@ -100,3 +100,14 @@ def test_aof_restart_keeps_reports_claims_and_outbox(world, durable_redis):
     durable_redis.start_again()
     after = (list_reports(ctx.state), len(ctx.state.outbox()), ctx.state.claimer(report["id"]))
     assert after == before and after[2] == "lisi" and after[1] > 0
+
+
+def test_dashboard_says_plainly_when_redis_is_down(world, durable_redis):
+    app, _, _ = world
+    durable_redis.stop_process()
+    response = app.test_client().get("/dashboard/login")
+    assert response.status_code in (200, 503)
+    if response.status_code == 503:
+        assert "稍后" in response.get_data(as_text=True)
+    response = app.test_client().post("/dashboard/login", data={"user": "duty01", "password": "x"})
+    assert response.status_code in (400, 403, 503) and "Traceback" not in response.get_data(as_text=True)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 
-from flask import current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask import Response, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask.sessions import NullSession
 
+from bot import texts
 from bot.dashboard import bp, fmt
 from bot.dashboard import security as sec
 from bot.dashboard.accounts import Account, account_for, demo_accounts, locked_for, note_failure, note_success
@@ -30,6 +32,9 @@ def services():
 
 @bp.before_request
 def gate():
+    if isinstance(session, NullSession) and request.endpoint != "dashboard.static":
+        # No session without the shared secret in Redis: say so instead of failing half-way.
+        return Response(texts.STORE_DOWN, status=503, mimetype="text/plain")
     g.account = signed_in_account()
     if request.method == "POST" and not sec.csrf_ok():
         if request.endpoint in SIGN_IN:
