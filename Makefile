@@ -19,10 +19,10 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	$(BIN)/ruff check bot tests bench wsgi.py
+	$(BIN)/ruff check bot tests wsgi.py $(wildcard bench)
 
 lint: setup
-	$(BIN)/ruff check bot tests bench wsgi.py
+	$(BIN)/ruff check bot tests wsgi.py $(wildcard bench)
 	$(BIN)/python -m bot.scripts.lint_patterns
 
 bench: setup
