@@ -156,3 +156,19 @@ def test_app_messages_to_one_member_are_held_to_30_a_minute(setup, fake_api, clo
     assert counts.get("sent") == 30 and counts.get("throttled") == 5
     assert worker.run_once(now + 61).get("sent") == 5
     assert len(texts_to(fake_api, "zhangsan")) == 35
+
+
+def test_outbox_cli_shows_what_was_sent(setup, fake_api, clock, monkeypatch, capsys, redis_url, community_id):  # noqa: F811
+    import json
+
+    from bot.scripts import outbox
+
+    app, state, worker, chat, _ = setup
+    file_report(chat, state)
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("COMMUNITY_ID", community_id)
+    outbox.main(["list", "--json"])
+    assert {e["status"] for e in json.loads(capsys.readouterr().out)} == {"queued"}
+    worker.run_once(clock())
+    outbox.main(["list", "--json"])
+    assert {e["status"] for e in json.loads(capsys.readouterr().out)} == {"sent"}
