@@ -171,4 +171,5 @@ def test_outbox_cli_shows_what_was_sent(setup, fake_api, clock, monkeypatch, cap
     assert {e["status"] for e in json.loads(capsys.readouterr().out)} == {"queued"}
     worker.run_once(clock())
     outbox.main(["list", "--json"])
-    assert {e["status"] for e in json.loads(capsys.readouterr().out)} == {"sent"}
+    listed = json.loads(capsys.readouterr().out)
+    assert {e["status"] for e in listed} == {"sent"}, listed[:2]

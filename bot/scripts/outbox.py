@@ -18,9 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     listing = sub.add_parser("list", help="every notification in the outbox, oldest first")
     listing.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    state = open_state()
+    outcomes = {r.get("origin"): r.get("outcome") for r in state.delivery_log()}  # the latest wins
     entries = [
-        {**e, "created_at": iso(e.get("created_at")), "status": e.get("status", "queued")}
-        for e in open_state().outbox()
+        {**e, "created_at": iso(e.get("created_at")),
+         "status": outcomes.get(e.get("origin") or e["entry_id"], "queued")}
+        for e in state.outbox()
     ]
     if args.json:
         print_json(entries)
