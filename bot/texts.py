@@ -120,6 +120,8 @@ NOTICE_ESCALATE = "【反诈预警·{risk}·催办】{id} {place} 已{minutes}�
 NOTICE_ESCALATE_UNCLAIMED = "无人认领"
 NOTICE_ESCALATE_NOT_CONTACTED = "未联系上当事人"
 NOTICE_REMIND_CLAIMER = "【反诈预警·提醒】{id} {place} 还没有记录“已联系”，请马上电话和上门确认，联系上后回复“已联系 {id}”。"
+DIGEST = "【反诈预警·每日汇总】{grid}还有 {count} 件{risk}报告未联系：\n{lines}\n请今天内联系，联系上后回复“已联系 编号”。"
+DIGEST_LINE = "{id} {place} {situation}"
 NOTICE_REOPENED = "【反诈预警·重新派单】{id} {place} 超时未联系，已重新开放，请网格内同事立即认领！"
 
 # --- when Redis is down (nothing is lost, people are told what to do) -------------------------

@@ -18,6 +18,7 @@ from bot import texts
 from bot.delivery import FALLBACK, HELD, SENT, Sender
 from bot.outbound.errors import ApiError
 from bot.reports import notices as notify
+from bot.reports.digest import send_digests
 from bot.reports.escalation import run_due_steps
 from bot.reports.retention import purge_old_reports
 
@@ -46,6 +47,7 @@ class Worker:
     def run_once(self, now: float | None = None, block_ms: int | None = None) -> dict[str, int]:
         now = self.ctx.clock() if now is None else now
         counts = {"escalated": run_due_steps(self.ctx, now), "retried": self.ctx.state.release_delayed(now)}
+        counts["digests"] = send_digests(self.ctx, now)
         if self.ctx.state.take_rate_slot("daily", "retention", now, 1, window=86400):
             counts["purged"] = purge_old_reports(self.ctx, now, self.ctx.config.retention_days)
         entries = self.ctx.state.reclaim_outbox(self.name, self.reclaim_idle_ms, 50)

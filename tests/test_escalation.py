@@ -99,18 +99,27 @@ def test_medium_ladder_at_10_20_30_minutes(world, clock):
     assert escalations(state, rid)[-1]["notify"] == ["wujiu"]
 
 
-def test_low_reminds_the_grid_daily_until_contacted(world, clock):
+def china_time(day_start: float, hhmm: str) -> float:
+    hours, minutes = map(int, hhmm.split(":"))
+    return day_start + hours * 3600 + minutes * 60 - 8 * 3600
+
+
+def test_low_reports_come_in_one_morning_digest_until_contacted(world, fake_api, clock):  # noqa: F811
     state, worker, chat, staff = world
     rid = file_report(chat, state, text=LOW, building="9栋", user="inf9")
     assert state.get_report(rid)["risk"] == "low"
-    t0 = clock()
-    worker.run_once(t0 + 86401)
-    worker.run_once(t0 + 2 * 86400 + 2)
-    assert len(escalations(state, rid)) == 2
-    assert escalations(state, rid)[0]["notify"] == ["chenyi", "liner"]
+    day = (clock() + 8 * 3600) // 86400 * 86400 + 86400  # the next China day, 00:00
+    worker.run_once(china_time(day, "08:59"))
+    assert not any("每日汇总" in t for t in texts_to(fake_api, "chenyi"))
+    worker.run_once(china_time(day, "09:01"))
+    worker.run_once(china_time(day, "10:00"))
+    digests = [t for t in texts_to(fake_api, "chenyi") if "每日汇总" in t]
+    assert len(digests) == 1 and rid in digests[0] and "第三网格" in digests[0]
+    assert any("每日汇总" in t for t in texts_to(fake_api, "liner"))
+    assert not any("每日汇总" in t for t in texts_to(fake_api, "zhangsan"))
     staff.send(f"已联系 {rid}", user="chenyi")
-    worker.run_once(t0 + 3 * 86400 + 3)
-    assert len(escalations(state, rid)) == 2
+    worker.run_once(china_time(day + 86400, "09:01"))
+    assert len([t for t in texts_to(fake_api, "chenyi") if "每日汇总" in t]) == 1
 
 
 def test_two_workers_fire_each_step_once(world, make_app, clock):

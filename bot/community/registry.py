@@ -70,6 +70,7 @@ class Registry:
     grids: tuple[Grid, ...]
     contact_within: dict[str, int]  # risk -> seconds until the neighbour must have been contacted
     ladders: dict[str, tuple[EscalationStep, ...]] = field(default_factory=dict)  # risk -> steps
+    digests: dict[str, int] = field(default_factory=dict)  # risk -> minute of the day (China time)
 
     def grid_for(self, building: str | None) -> Grid | None:
         canonical = canonical_building(building or "")
@@ -108,6 +109,7 @@ def load_registry(path: str | Path) -> Registry:
         grids=grids,
         contact_within=_deadlines(_need(data, "escalation", dict, path), path),
         ladders={risk: _ladder(data["escalation"][risk], path) for risk in RISKS},
+        digests=_digests(data["escalation"], path),
     )
 
 
@@ -194,3 +196,19 @@ def _step(entry: object, path) -> EscalationStep:
         raise YamlFileError(path, line, str(exc)) from None
     return EscalationStep(after=after, condition=condition, notify=tuple(notify), repeat=repeat,
                           mark_overdue=bool(entry.get("mark_overdue")), reopen=bool(entry.get("reopen")))
+
+
+DIGEST_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _digests(escalation: dict, path) -> dict[str, int]:
+    digests = {}
+    for risk in RISKS:
+        when = escalation[risk].get("digest")
+        if when is None:
+            continue
+        match = DIGEST_TIME.match(str(when))
+        if not match:
+            raise YamlFileError(path, line_of(escalation[risk]), 'digest must be a time like "09:00"')
+        digests[risk] = int(match.group(1)) * 60 + int(match.group(2))
+    return digests
