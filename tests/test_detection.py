@@ -162,7 +162,7 @@ def real_detector() -> Detector:
 
 
 def test_a_proximity_pair_needs_both_words_close(real_detector):
-    """"提供…卡号" in the real library: a request for the card number, not a bare mention."""
+    """ "提供…卡号" in the real library: a request for the card number, not a bare mention."""
     hits = {h.term for h in real_detector.terms.find(*_compact("请您提供一下银行卡卡号和密码"))}
     assert any(term.startswith("提供") and term.endswith("卡号") for term in hits)
     far = "请您提供一下您的姓名、住址、工作单位和家里其他人的联系方式。卡号"
@@ -189,3 +189,67 @@ def _compact(text: str):
 
     compact = normalize_message(text).compact
     return compact, pairs_of(compact)
+
+
+# ── combos: several harmless-looking ingredients that together are the scam ──
+
+
+def test_boss_with_a_new_number_asking_for_money_is_a_scam(real_detector):
+    verdict = real_detector.check(
+        "我是你刘总，这是我新微信。我在开会不方便接电话，你先帮我转五万给合作方，回头报销。"
+    )
+    assert verdict.verdict == "scam" and verdict.type == "fake_acquaintance"
+    assert verdict.breakdown["combos"]
+
+
+def test_a_real_boss_or_teacher_stays_safe(real_detector):
+    for text in (
+        "小陈，我是王总，月度报表今天下班前发我邮箱，明天开会要用。",
+        "各位家长，我是李老师，下学期学费请通过学校缴费平台尽快缴纳，有问题找班主任。",
+        "老王，我是老李，上次借你的两百块明天还你，别忘了提醒我。",
+        "同事们，老张下周结婚，大家凑份子送礼金，每人两百，转给我统一买礼物。",
+    ):
+        assert real_detector.check(text).verdict == "safe", text
+
+
+def test_a_captive_and_a_threat_is_a_kidnapping_scam(real_detector):
+    verdict = real_detector.check(
+        "你女儿现在在我们手上，想让她平安回家就照我说的做，敢报警你就再也见不到她。"
+    )
+    assert verdict.verdict == "scam" and verdict.type == "relative_emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【中国移动】您的积分8600分可兑换现金86元，今日24点清零，速登 10086jf.vip 兑换。",
+        "【社保中心】您的社保卡因信息不全将被停用，请点击 sb-rz.cn 完成认证。",
+        "尊敬的旅客，您乘坐的CZ3101航班已取消，请致电 0755-88886666 办理退改签及延误赔付。",
+    ],
+)
+def test_short_phishing_sms_is_a_clear_scam(real_detector, text):
+    verdict = real_detector.check(text)
+    assert verdict.verdict == "scam" and verdict.type == "phishing_sms"
+
+
+def test_an_official_link_or_service_line_is_not_a_phishing_fact(real_detector):
+    for text in (
+        "【东方航空】您的航班MU5101因天气原因取消，可通过东航APP或致电95530免费改签或退票。",
+        "【中国移动】您的积分将于12月31日清零，可登录 https://www.10086.cn 兑换话费或礼品。",
+    ):
+        assert real_detector.check(text).verdict == "safe", text
+
+
+def test_a_combo_naming_an_unknown_cue_is_an_error_with_its_line(tmp_path):
+    from bot.detection import PatternFileError
+
+    text = SMALL.read_text(encoding="utf-8")
+    bad = tmp_path / "p.yaml"
+    bad.write_text(
+        text + "\ncues:\n  claim:\n    name: 自称\n    words: [我是]\n"
+        "combos:\n  - type: fake_police\n    name: x\n    when: [claim, nosuch]\n    weight: 0.5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PatternFileError, match="nosuch") as err:
+        load_library(bad)
+    assert err.value.line > text.count("\n")

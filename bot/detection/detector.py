@@ -28,11 +28,23 @@ _PROTECTIVE = re.compile(
     r"|请勿点击[^。]{0,4}链接|陌生账户转账"
 )
 # Anti-fraud publicity opens by saying so ("警方提示：…", "反诈提醒：…"); scams do not.
-_PUBLICITY_LEAD = re.compile(r"(?:警方|派出所|公安|民警|反诈|防骗|社区)(?:提示|提醒|温馨提示)|反诈宣传|反诈小课堂")
+_PUBLICITY_LEAD = re.compile(
+    r"(?:警方|派出所|公安|民警|反诈|防骗|社区)(?:提示|提醒|温馨提示)|反诈宣传|反诈小课堂"
+)
 _PUBLICITY_SPAN = 40
 # A link the message tells the reader to open ("请点击 xx.cn 领取") counts as the link signal
 # word it replaced: links are cut out of the compact text, so "点击…链接" cannot see them.
 _OPEN_LINK = re.compile(r"点击|点开|点此|登录|登陆|访问|打开|进入|戳")
+# Facts a combo may name (library.FACTS). A phishing SMS sends the reader to a look-alike site
+# or to a "客服" number; a genuine notice names the institution's own domain or its 95xxx line.
+# Only whole official domains count: "10086-jf.cn" is not 10086.cn.
+OFFICIAL_DOMAINS = (
+    "gov.cn", "10086.cn", "10010.com", "189.cn", "icbc.com.cn", "ccb.com", "abchina.com", "boc.cn",
+    "bankcomm.com", "cmbchina.com", "psbc.com", "12306.cn", "ceair.com", "csair.com",
+    "airchina.com.cn", "alipay.com", "taobao.com", "jd.com", "qq.com", "sf-express.com", "cainiao.com",
+)  # fmt: skip
+_HOST = re.compile(r"^(?:https?://)?([^/?#:]+)", re.IGNORECASE)
+_SERVICE_LINE = re.compile(r"9[56]\d{3,4}")
 MAX_MATCHES = 5
 MAX_EVIDENCE = 8
 
@@ -49,11 +61,18 @@ class Detector:
         }
         self.thresholds = {**scoring.DEFAULT_THRESHOLDS, **library.thresholds}
         terms = self._collect_terms()
-        tokenizer = tokenizer_with(w for term in terms for w in term.split(BOUNDARY))
+        # Phrasings are cut with keywords and signal words only: cue words ("我是", "还你") are
+        # everyday words, and letting them regroup jieba's cuts would shift every similarity.
+        # They join the same tokenizer afterwards, for the whole-word checks of TermIndex.
+        cue_only = {t for t, owners in terms.items() if all(kind == "cue" for kind, _ in owners)}
+        tokenizer = tokenizer_with(w for t in terms if t not in cue_only for w in t.split(BOUNDARY))
+        library_terms = {t for t in terms if t not in cue_only and len(t) >= 2 and BOUNDARY not in t}
+        self._build_phrases(tokenizer, library_terms)
+        for word in sorted({w for t in cue_only for w in t.split(BOUNDARY) if len(w) >= 2}):
+            tokenizer.add_word(word)
         self.terms = TermIndex(terms, tokenizer)
-        self._build_phrases(tokenizer)
 
-    def _build_phrases(self, tokenizer) -> None:
+    def _build_phrases(self, tokenizer, library_terms: set[str]) -> None:
         seen: set[tuple[str, str]] = set()
         self.phrase_type: list[str] = []
         self.phrase_text: list[str] = []
@@ -68,16 +87,16 @@ class Detector:
                 self.phrase_text.append(phrase)
                 normalized.append(norm)
         self.phrases = PhraseIndex(
-            normalized, tokenizer, base_tokenizer().total, self._everyday_words(tokenizer)
+            normalized, tokenizer, base_tokenizer().total, self._everyday_words(tokenizer, library_terms)
         )
 
-    def _everyday_words(self, tokenizer) -> set[str]:
+    def _everyday_words(self, tokenizer, library_terms: set[str]) -> set[str]:
         """Words of the benign examples that are not library terms (see PhraseIndex)."""
         words: set[str] = set()
         for group in self.library.benign:
             for text in group.examples:
                 words.update(w for w in tokenizer.cut(normalize_phrase(text), HMM=False) if len(w) >= 2)
-        return words - set(self.terms.owners)
+        return words - library_terms
 
     def _collect_terms(self) -> dict[str, list[Owner]]:
         terms: dict[str, list[Owner]] = defaultdict(list)
@@ -87,6 +106,9 @@ class Detector:
         for signal in self.library.signals.values():
             for word in signal.words:
                 terms[_term(word)].append(("sig", signal.id))
+        for cue in self.library.cues.values():
+            for word in cue.words:
+                terms[_term(word)].append(("cue", cue.id))
         return dict(terms)
 
     def check(self, text: str) -> Verdict:
@@ -105,28 +127,50 @@ class Detector:
         pairs = pairs_of(compact)
         hits = self.terms.find(compact, pairs)
         found = self.phrases.search(compact, pairs)
-        evidence, fired, asked = self._gather(found, hits)
-        if norm.extracted["links"] and "app_download" not in fired and _OPEN_LINK.search(compact):
+        evidence, fired, asked, cued = self._gather(found, hits)
+        strange = any(not _official_link(link) for link in norm.extracted["links"])
+        if strange and "app_download" not in fired and _OPEN_LINK.search(compact):
             fired.append("app_download")
-        return self._decide(norm, found, hits, evidence, (fired, asked))
+        combos = self._combos(evidence, fired, cued, norm.extracted)
+        return self._decide(norm, found, hits, evidence, (fired, asked), combos)
 
-    def _gather(self, found: dict, hits: list[TermHit]) -> tuple[dict[str, scoring.TypeEvidence], list, set]:
+    def _combos(self, evidence, fired: list[str], cued: set[str], extracted: dict) -> list:
+        """The library's combos whose every group is present; each adds to its type's evidence."""
+        if not self.library.combos:
+            return []
+        present = cued.union(fired)
+        if any(not _official_link(link) for link in extracted["links"]):  # see OFFICIAL_DOMAINS
+            present.add("link")
+        if any(not _SERVICE_LINE.fullmatch(phone) for phone in extracted["phones"]):
+            present.add("phone")
+        matched = []
+        for combo in self.library.combos:
+            if all(not present.isdisjoint(group) for group in combo.when):
+                evidence[combo.type].combos.append(combo.weight)
+                matched.append(combo)
+        return matched
+
+    def _gather(self, found: dict, hits: list[TermHit]):
+        """(evidence per type, fired signals, signals asked for, cues present)."""
         evidence: dict[str, scoring.TypeEvidence] = defaultdict(scoring.TypeEvidence)
         for index, (score, _start) in found.items():
             evidence[self.phrase_type[index]].similarities.append(score / 100.0)
         fired: list[str] = []
         asked: set[str] = set()
+        cued: set[str] = set()
         for hit in hits:
             for kind, owner in hit.owners:
                 if kind == "kw":
                     evidence[owner].keywords.append(hit.term)
                 elif kind == "ask":
                     asked.add(owner)
+                elif kind == "cue":
+                    cued.add(owner)
                 elif owner not in fired:
                     fired.append(owner)
-        return evidence, fired, asked
+        return evidence, fired, asked, cued
 
-    def _decide(self, norm, found, hits, evidence, fired_asked) -> Verdict:
+    def _decide(self, norm, found, hits, evidence, fired_asked, combos=()) -> Verdict:
         extracted = norm.extracted
         fired, asked = fired_asked
         type_scores = {tid: ev.score() for tid, ev in evidence.items()}
@@ -134,7 +178,8 @@ class Detector:
         type_score = max(type_scores.values(), default=0.0)
         signals = scoring.signal_score(fired, self.weights, asked)
         marketing = bool(_UNSUBSCRIBE.search(norm.compact))
-        score = scoring.combine(type_score, signals, bool(extracted["links"]), marketing)
+        strange_link = any(not _official_link(link) for link in extracted["links"])
+        score = scoring.combine(type_score, signals, strange_link, marketing)
         if _reassuring(norm.compact):
             score *= scoring.PROTECTIVE_KEEP
         verdict = scoring.verdict_for(score, self.thresholds)
@@ -149,12 +194,13 @@ class Detector:
             score=round(score, 4),
             matches=matches,
             signals=fired_sorted,
-            evidence=self._evidence(norm, found, matches, hits, best_type) if verdict != SAFE else (),
+            evidence=self._evidence(norm, found, matches, hits, best_type, combos) if verdict != SAFE else (),
             extracted=extracted,
             breakdown={
                 "type_score": round(type_score, 3),
                 "signal_score": round(signals, 3),
                 "types": {k: round(v, 3) for k, v in sorted(type_scores.items(), key=lambda kv: -kv[1])[:5]},
+                "combos": [c.name for c in combos],
             },
         )
 
@@ -174,7 +220,7 @@ class Detector:
             for i, s in strong[:MAX_MATCHES]
         )
 
-    def _evidence(self, norm, found, matches, hits, best_type) -> tuple[str, ...]:
+    def _evidence(self, norm, found, matches, hits, best_type, combos=()) -> tuple[str, ...]:
         words: list[str] = []
         by_text = {self.phrase_text[i]: i for i in found}
         for match in matches[:3]:
@@ -182,8 +228,10 @@ class Detector:
             if index is not None:
                 part = self.phrases.aligned_text(index, norm.compact, found[index][1])
                 words.append(quote(part, norm.folded) if part else "")
+        # The ingredients of a combo of the chosen type are what made the message a scam.
+        used = {cue for c in combos if c.type == best_type for group in c.when for cue in group}
         for hit in hits:
-            if any(kind == "sig" or owner == best_type for kind, owner in hit.owners):
+            if any(kind == "sig" or owner == best_type or owner in used for kind, owner in hit.owners):
                 words.append(hit.term)
         return _distinct(words)[:MAX_EVIDENCE]
 
@@ -195,6 +243,12 @@ def _reassuring(compact: str) -> bool:
     if _OTP.search(compact) and (_OTP_WARNING.search(compact) or _PROTECTIVE.search(compact)):
         return True
     return bool(_PROTECTIVE.search(compact)) and len(compact) < 120
+
+
+def _official_link(link: str) -> bool:
+    found = _HOST.match(link)
+    host = found.group(1).lower().removeprefix("www.") if found else ""
+    return any(host == domain or host.endswith("." + domain) for domain in OFFICIAL_DOMAINS)
 
 
 def _term(word: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from bot.detection.yamlnodes import Node, PatternFileError, compose_file
 
 SIGNAL_IDS = (
@@ -24,6 +26,8 @@ SIGNAL_IDS = (
 )
 # Signals a library may define but need not (older files do not have them).
 OPTIONAL_SIGNAL_IDS = ("off_platform",)
+# Facts about a message that combos may name besides signals and cues (see detector._facts).
+FACTS = ("link", "phone")
 RISKS = ("high", "medium", "low")
 THRESHOLD_NAMES = ("scam", "suspicious")
 
@@ -63,6 +67,29 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """Words that show one ingredient of a scam (自称领导, 换了新号, 钱转给第三方…). A cue adds
+    nothing by itself; combos say which ingredients together are a scam."""
+
+    id: str
+    name: str
+    words: tuple[str, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Combo:
+    """When every group of `when` has one of its ids present, the message is evidence of `type`
+    with `weight`. An id is a cue, a signal, or a fact (link, phone)."""
+
+    type: str
+    name: str
+    when: tuple[tuple[str, ...], ...]
+    weight: float
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Library:
     path: str
     version: int
@@ -71,6 +98,8 @@ class Library:
     signals: dict[str, Signal]
     thresholds: dict[str, float] = field(default_factory=dict)
     sha256: str = ""
+    cues: dict[str, Cue] = field(default_factory=dict)
+    combos: tuple[Combo, ...] = ()
 
     def type_by_id(self, type_id: str | None) -> ScamType | None:
         return next((t for t in self.types if t.id == type_id), None)
@@ -88,14 +117,19 @@ def load_library(path: str | Path) -> Library:
         raise PatternFileError(
             path, root.line, "the file must be a mapping with version, types, benign, signals"
         )
+    types = _types(root.get("types"))
+    signals = _signals(root.get("signals"))
+    cues = _cues(root.get("cues"), signals)
     return Library(
         path=str(path),
         version=_version(root),
-        types=_types(root.get("types")),
+        types=types,
         benign=_benign(root.get("benign")),
-        signals=_signals(root.get("signals")),
+        signals=signals,
         thresholds=_thresholds(root.get("thresholds")),
         sha256=digest,
+        cues=cues,
+        combos=_combos(root.get("combos"), {t.id for t in types}, set(cues) | set(signals) | set(FACTS)),
     )
 
 
@@ -181,6 +215,47 @@ def _signals(node: Node | None) -> dict[str, Signal]:
     return result
 
 
+def _cues(node: Node | None, signals: dict[str, Signal]) -> dict[str, Cue]:
+    if node is None:
+        return {}
+    result = {}
+    for key_node, value in node.pairs("cues"):
+        cue_id = str(key_node.scalar())
+        if cue_id in signals or cue_id in FACTS or cue_id in SIGNAL_IDS + OPTIONAL_SIGNAL_IDS:
+            raise key_node.error(f"cue '{cue_id}' has the name of a signal or fact; choose another")
+        value.require_map(f"cue '{cue_id}'")
+        words = value.strings("words", required=True)
+        result[cue_id] = Cue(cue_id, value.text("name"), words, key_node.line)
+    return result
+
+
+def _combos(node: Node | None, type_ids: set[str], known: set[str]) -> tuple[Combo, ...]:
+    if node is None:
+        return ()
+    result = []
+    for item in node.seq("combos"):
+        item.require_map("a combo")
+        type_id = item.text("type")
+        if type_id not in type_ids:
+            raise item["type"].error(f"combo for unknown type '{type_id}'")
+        groups = []
+        for group in item["when"].seq("when"):
+            ids = (
+                (str(group.scalar()),)
+                if isinstance(group.node, yaml.ScalarNode)
+                else tuple(str(g.scalar()) for g in group.seq("when"))
+            )
+            for cue_id in ids:
+                if cue_id not in known:
+                    raise group.error(f"'{cue_id}' is not a cue, a signal or a fact ({', '.join(FACTS)})")
+            groups.append(ids)
+        if not groups:
+            raise item["when"].error("a combo needs at least one group in 'when'")
+        weight = item.number("weight", low=0.0, high=1.0)
+        result.append(Combo(type_id, item.text("name"), tuple(groups), weight, item.line))
+    return tuple(result)
+
+
 def _thresholds(node: Node | None) -> dict[str, float]:
     if node is None:
         return {}
@@ -196,4 +271,4 @@ def _thresholds(node: Node | None) -> dict[str, float]:
     return result
 
 
-__all__ = ["Benign", "Library", "PatternFileError", "ScamType", "Signal", "load_library"]
+__all__ = ["Benign", "Combo", "Cue", "Library", "PatternFileError", "ScamType", "Signal", "load_library"]

@@ -37,6 +37,9 @@ KEYWORD_WEIGHT = 0.30
 RANK_PHRASES = 3
 RANK_KEYWORD = 0.3
 MAX_KEYWORDS = 3
+# A combo (several ingredients of one scam together, see the YAML's `combos`) is the type's
+# story told whole: it weighs this much per unit of weight when choosing the type.
+RANK_COMBO = 1.0
 # A link adds a little, and only to a message that already shows some other sign: most shop
 # and carrier SMS carry a link too.
 LINK_WEIGHT = 0.10
@@ -65,12 +68,15 @@ class TypeEvidence:
 
     similarities: list[float] = field(default_factory=list)  # distinct phrasings, any order
     keywords: list[str] = field(default_factory=list)
+    combos: list[float] = field(default_factory=list)  # weights of the combos that matched
 
     def score(self) -> float:
         sims = sorted(self.similarities, reverse=True)
         weights = [phrase_weight(s) for s in sims[:1]]
         weights += [EXTRA_PHRASE_SHARE * phrase_weight(s) for s in sims[1 : 1 + EXTRA_PHRASES]]
         weights += [KEYWORD_WEIGHT] * min(len(self.keywords), MAX_KEYWORDS)
+        # Only the strongest combo counts: combos of one type are nested ("A+B", "A+B+C").
+        weights += sorted(self.combos, reverse=True)[:1]
         return noisy_or(weights)
 
     def rank(self) -> float:
@@ -78,7 +84,8 @@ class TypeEvidence:
         best similarities plus its keywords. Summing rewards a type whose several phrasings all
         fit (measured: better type agreement than the single best phrasing)."""
         sims = sorted(self.similarities, reverse=True)[:RANK_PHRASES]
-        return sum(sims) + RANK_KEYWORD * min(len(self.keywords), MAX_KEYWORDS)
+        combo = RANK_COMBO * max(self.combos, default=0.0)
+        return sum(sims) + RANK_KEYWORD * min(len(self.keywords), MAX_KEYWORDS) + combo
 
 
 def signal_score(fired: Iterable[str], weights: dict[str, float], asked: set[str] = frozenset()) -> float:

@@ -81,6 +81,10 @@ class TermIndex:
             if BOUNDARY in term and len(parts) == 2 and all(len(p) >= 2 for p in parts):
                 key = (parts[0], parts[1])
                 self.pair_owners[key] = tuple(dict.fromkeys(self.pair_owners.get(key, ()) + tuple(owners)))
+        # Cue words (see the YAML's `cues`) are ingredients that count only in combos, so one
+        # token boundary is enough for them (see tokenizer.is_whole).
+        self.loose = {t for t, o in self.owners.items() if all(kind == "cue" for kind, _ in o)}
+        self.loose.update(k for k, o in self.pair_owners.items() if all(kind == "cue" for kind, _ in o))
         self.pairs_by_head: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for first, second in self.pair_owners:
             self.pairs_by_head[first[:2]].append((first, second))
@@ -120,8 +124,8 @@ class TermIndex:
                 and found + len(second) <= (sentence_end if sentence_end >= 0 else len(text))
                 and not _in_warning(text, start, warnings)
                 and not _negated(text, start)
-                and self._whole(text, start, end_first)
-                and self._whole(text, found, found + len(second))
+                and self._whole(text, start, end_first, (first, second) in self.loose)
+                and self._whole(text, found, found + len(second), (first, second) in self.loose)
             ):
                 owners = self.pair_owners[(first, second)]
                 if _asked(text, start) or _ASK_PAIR.fullmatch(first):
@@ -130,8 +134,10 @@ class TermIndex:
             start = text.find(first, start + 1)
         return None
 
-    def _whole(self, text: str, start: int, end: int) -> bool:
-        return end - start > _CHECK_BOUNDARY_MAX_LEN or is_whole(self.tokenizer, text, start, end)
+    def _whole(self, text: str, start: int, end: int, loose: bool = False) -> bool:
+        return end - start > _CHECK_BOUNDARY_MAX_LEN or is_whole(
+            self.tokenizer, text, start, end, loose=loose
+        )
 
     def _owners_at_any(self, text: str, term: str, warnings: dict[int, bool]) -> tuple[Owner, ...]:
         """Owners for which some occurrence of term counts (whole word, not negated)."""
@@ -143,7 +149,7 @@ class TermIndex:
             if _in_warning(text, start, warnings):
                 pass
             elif len(term) > _CHECK_BOUNDARY_MAX_LEN or is_whole(
-                self.tokenizer, text, start, start + len(term)
+                self.tokenizer, text, start, start + len(term), loose=term in self.loose
             ):
                 negated = _negated(text, start)
                 found.extend(o for o in owners if o not in found and (not negated or o in NEGATION_EXEMPT))

@@ -66,12 +66,18 @@ def tokenizer_with(words: Iterable[str]) -> jieba.Tokenizer:
     return tokenizer
 
 
-def is_whole(tokenizer: jieba.Tokenizer, text: str, start: int, end: int, margin: int = 4) -> bool:
-    """Does text[start:end] fall on token boundaries when the text around it is cut?"""
+def is_whole(
+    tokenizer: jieba.Tokenizer, text: str, start: int, end: int, margin: int = 4, loose: bool = False
+) -> bool:
+    """Does text[start:end] fall on token boundaries when the text around it is cut?
+    loose: one boundary is enough ("领导" in "上级领导", "我是" in "我是你"), which still keeps
+    "中奖" out of "集中奖励"."""
     left = max(0, start - margin)
     snippet = text[left : end + margin]
     cuts, pos = {0}, 0
     for token in tokenizer.cut(snippet, HMM=False):
         pos += len(token)
         cuts.add(pos)
+    if loose:
+        return (start - left) in cuts or (end - left) in cuts
     return (start - left) in cuts and (end - left) in cuts
