@@ -78,7 +78,7 @@ class Worker:
             return "duplicate"
         if not self.within_rate(entry, now):
             self.ctx.state.forget_sending(origin)
-            self.ctx.state.delay_outbox({**entry, "origin": origin}, (now // 60 + 1) * 60)
+            self.ctx.state.delay_outbox({**entry, "origin": origin}, now + 60)  # a slot is free by then
             return "throttled"
         try:
             outcome = self.sender.deliver(entry, now)
@@ -95,7 +95,7 @@ class Worker:
         scope, limit = RATE_LIMITS.get(entry.get("channel", ""), (None, 0))
         if scope is None:
             return True
-        return self.ctx.state.take_rate_slot(scope, str(entry.get("recipient")), now, limit)
+        return self.ctx.state.take_send_slot(scope, str(entry.get("recipient")), now, limit)
 
     def record(self, entry: dict, origin: str, outcome: str, now: float, reason: str = "") -> None:
         self.ctx.state.log_delivery({"origin": origin, "channel": entry.get("channel"), "at": now,

@@ -173,3 +173,11 @@ def test_outbox_cli_shows_what_was_sent(setup, fake_api, clock, monkeypatch, cap
     outbox.main(["list", "--json"])
     listed = json.loads(capsys.readouterr().out)
     assert {e["status"] for e in listed} == {"sent"}, listed[:2]
+
+
+def test_rate_limit_is_a_sliding_window_not_a_calendar_minute(setup, clock):  # noqa: F811
+    app, state, worker, chat, _ = setup
+    edge = (clock() // 60 + 1) * 60  # just before and just after a minute's edge
+    assert sum(state.take_send_slot("app", "zhangsan", edge - 1, 30) for _ in range(30)) == 30
+    assert sum(state.take_send_slot("app", "zhangsan", edge + 1, 30) for _ in range(30)) == 0
+    assert state.take_send_slot("app", "zhangsan", edge + 60, 30)

@@ -28,6 +28,7 @@ KEY_DELAYED = "fz:{{{c}}}:outbox:delayed"  # zset: outbox entry (JSON) waiting f
 KEY_SENT = "fz:{{{c}}}:outbox:sent:{origin}"  # "sending" / "done": makes redelivery harmless
 KEY_DELIVERY_LOG = "fz:{{{c}}}:outbox:log"  # stream: what happened to each entry (sent, failed, held)
 KEY_CS_WINDOW = "fz:{{{c}}}:cs:{user}"  # hash: last message from a follower, messages pushed since
+KEY_SENDS = "fz:{{{c}}}:sends:{scope}:{who}"  # zset: recent send times (sliding-window rate limits)
 KEY_RATE = "fz:{{{c}}}:rate:{scope}:{who}:{bucket}"  # counter of sends in one minute (API rate limits)
 KEY_TOKEN = "fz:{{{c}}}:token:{app}"  # one shared access_token per API app
 KEY_TOKEN_LOCK = "fz:{{{c}}}:token:{app}:lock"

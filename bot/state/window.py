@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.state.keys import KEY_CS_WINDOW, KEY_RATE
+import uuid
+
+from bot.state.keys import KEY_CS_WINDOW, KEY_RATE, KEY_SENDS
 
 
 class PushWindowMixin:
@@ -33,3 +35,19 @@ class PushWindowMixin:
         pipe.expire(key, window * 2)
         count, _ = pipe.execute()
         return count <= limit
+
+    def take_send_slot(self, scope: str, who: str, now: float, limit: int, window: int = 60) -> bool:
+        """A sliding window: at most `limit` sends to `who` in any `window` seconds (WeCom counts
+        that way; a per-minute counter would let twice the limit through across a minute's edge)."""
+        key = self._key(KEY_SENDS, scope=scope, who=who)
+        member = f"{now:.6f}:{uuid.uuid4().hex[:8]}"
+        pipe = self.conn.pipeline(transaction=True)
+        pipe.zremrangebyscore(key, "-inf", now - window)
+        pipe.zadd(key, {member: now})
+        pipe.zcard(key)
+        pipe.expire(key, window * 2)
+        _, _, count, _ = pipe.execute()
+        if count <= limit:
+            return True
+        self.conn.zrem(key, member)
+        return False
