@@ -40,8 +40,11 @@ class Router:
 
     def dispatch(self, msg: Incoming, ctx: Any) -> Reply:
         """Answer a message exactly once; a retry of it gets the first attempt's reply."""
+        follower = msg.channel == "mp" and msg.event != "unsubscribe"
         try:
-            slot = ctx.state.take_message(msg.msg_id, RUNNING_TTL)
+            slot, within_rate = ctx.state.admit_message(
+                msg.msg_id, RUNNING_TTL, f"{msg.channel}:{msg.user}", ctx.clock(), USER_RATE_LIMIT, follower
+            )
             if not slot.is_first and slot.reply is None:
                 slot = ctx.state.wait_for_reply(msg.msg_id, RUNNING_TTL, ctx.config.retry_wait)
         except redis.RedisError:
@@ -55,13 +58,8 @@ class Router:
         if not slot.is_first:
             # Still running after our wait: stay silent; WeChat retries and will get the reply.
             return Reply()
-        if msg.channel == "mp" and msg.event != "unsubscribe":
-            # Opens the 48 h window in which the bot may push customer-service messages to them.
-            ctx.state.note_follower_message(msg.user, ctx.clock())
-        if not ctx.state.take_rate_slot("user", f"{msg.channel}:{msg.user}", ctx.clock(), USER_RATE_LIMIT):
-            reply = Reply(texts.TOO_FAST)  # a flood from one account: answered, not processed
-        else:
-            reply = self.run(msg, ctx)
+        # A flood from one account is answered, not processed.
+        reply = self.run(msg, ctx) if within_rate else Reply(texts.TOO_FAST)
         self._remember(msg, ctx, reply)
         return reply
 

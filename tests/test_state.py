@@ -67,3 +67,13 @@ def test_check_figures(state):
 
 def test_ping(state):
     assert state.ping()
+
+
+def test_admit_message_in_one_round_trip(state):
+    slot, within = state.admit_message("mp:9", 10, "mp:o1", 1_790_000_000.0, 2, follower=True)
+    assert slot.is_first and within
+    assert state.take_push_slot("o1", 1_790_000_100.0, 48 * 3600, 5)  # the follower's window opened
+    retry, within = state.admit_message("mp:9", 10, "mp:o1", 1_790_000_001.0, 2, follower=True)
+    assert not retry.is_first and retry.reply is None and within
+    _, within = state.admit_message("mp:10", 10, "mp:o1", 1_790_000_002.0, 2, follower=True)
+    assert not within  # the third message this minute, over a limit of 2
