@@ -41,6 +41,7 @@ def test_report_reaches_staff_cards_and_a_click_claims_it(local):
     client.post("/playground/send", json={"user": "inf", "text": f"绑定 {code}"})
     client.post("/playground/send", json={"user": "inf", "text": "3栋2单元502 王阿姨 说要去银行转账"})
     assert "报告编号" in client.post("/playground/send", json={"user": "inf", "text": "确认"}).get_json()["reply"]
+    wait_for(lambda: staff_cards(client, "lisi"))  # every card out before anyone claims
     [card] = wait_for(lambda: staff_cards(client, "zhangsan"))
     assert card["buttons"][0]["text"] == "认领" and card["label"] is None
     reply = client.post("/playground/staffroom/act", json={"user": "zhangsan", "key": card["buttons"][0]["key"],
