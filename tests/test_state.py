@@ -37,12 +37,6 @@ def test_wait_for_reply_times_out_when_nothing_comes(state):
     assert not slot.is_first and slot.reply is None
 
 
-def test_released_message_can_be_taken_again(state):
-    state.take_message("mp:3", 10)
-    state.release_message("mp:3")
-    assert state.take_message("mp:3", 10).is_first
-
-
 def test_expired_slot_is_taken_over(state):
     state.take_message("mp:4", 1)
     state.conn.pexpire(f"fz:{{{state.community}}}:msg:mp:4", 1)

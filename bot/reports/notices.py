@@ -9,7 +9,7 @@ customer-service message to a resident or informant).
 from __future__ import annotations
 
 from bot import texts
-from bot.community.registry import Grid, Person
+from bot.community.registry import Grid
 from bot.privacy import mask_personal_numbers
 
 
@@ -58,7 +58,3 @@ def group(report: dict, grid: Grid | None, template: str, now: float, **extra: s
         situation=mask_personal_numbers(report.get("situation") or ""), **extra,
     )
     return [notice("wecom_group", grid.group_chat, report["id"], "group", content, now)]
-
-
-def person_ids(people: tuple[Person, ...]) -> list[str]:
-    return [p.wecom for p in people]

@@ -71,10 +71,6 @@ class MessagesMixin:
     def save_reply(self, msg_key: str, reply_json: str, ttl: int) -> None:
         self.conn.set(self._key(KEY_MESSAGE, key=msg_key), reply_json, ex=ttl)
 
-    def release_message(self, msg_key: str) -> None:
-        """Forget a message whose handling failed before any reply, so a retry can run it."""
-        self.conn.delete(self._key(KEY_MESSAGE, key=msg_key))
-
     def wait_for_reply(self, msg_key: str, running_ttl: int, timeout: float) -> MessageSlot:
         """A retry that arrives while the first attempt runs: poll briefly for its reply."""
         deadline = time.monotonic() + timeout
