@@ -12,6 +12,7 @@ import redis
 from bot import create_app
 from bot.playground.wxclient import WeChatServer, WeComServer
 from bot.scripts.redis_server import PrivateRedis
+from tests.browser import browser  # noqa: F401 - the page tests' fixture
 
 TOKEN = "fanzhatesttoken"
 APP_ID = "wxfanzhatest0001"

@@ -12,7 +12,7 @@ import pytest
 from bot.dashboard.figures import day_of
 from bot.dashboard.passwords import hash_password
 from bot.playground.wxclient import WeChatServer, WeComServer
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, LiveServer, require_chromium, screenshot
+from tests.browser import LiveServer, screenshot
 from tests.conftest import (
     AES_KEY,
     APP_ID,
@@ -51,17 +51,6 @@ class Http:
                 return self.Answer(response.status, response.read())
         except urllib.error.HTTPError as error:
             return self.Answer(error.code, error.read())
-
-
-@pytest.fixture
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

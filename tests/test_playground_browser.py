@@ -5,18 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import create_app
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, LiveServer, require_chromium, screenshot
-
-
-@pytest.fixture
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+from tests.browser import LiveServer, screenshot
 
 
 @pytest.fixture

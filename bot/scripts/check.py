@@ -26,12 +26,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def open_detector(path: str) -> Detector | None:
+    """The detector for a pattern file, or None after printing which line of it is wrong."""
     try:
-        detector = Detector(load_library(args.file))
+        return Detector(load_library(path))
     except PatternFileError as exc:
         print(exc, file=sys.stderr)
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    detector = open_detector(args.file)
+    if detector is None:
         return 2
     if args.jsonl:
         check_jsonl(detector, sys.stdin, sys.stdout)

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.detection import Detector, PatternFileError, load_library
+from bot.detection import Detector
+from bot.scripts.check import open_detector
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BENIGN = "benign"
@@ -63,10 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        detector = Detector(load_library(args.file))
-    except PatternFileError as exc:
-        print(exc, file=sys.stderr)
+    detector = open_detector(args.file)
+    if detector is None:
         return 2
     label_map = load_label_map(args.label_map)
     rows = [row for path in args.files for row in read_rows(Path(path), args.limit)]
