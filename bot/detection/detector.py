@@ -45,6 +45,8 @@ OFFICIAL_DOMAINS = (
 )  # fmt: skip
 _HOST = re.compile(r"^(?:https?://)?([^/?#:]+)", re.IGNORECASE)
 _SERVICE_LINE = re.compile(r"9[56]\d{3,4}")
+# A cue word that starts with this mark counts only at the very start of the message.
+OPENER = "^"
 MAX_MATCHES = 5
 MAX_EVIDENCE = 8
 
@@ -61,6 +63,7 @@ class Detector:
         }
         self.thresholds = {**scoring.DEFAULT_THRESHOLDS, **library.thresholds}
         terms = self._collect_terms()
+        self.openers = self._collect_openers()
         # Phrasings are cut with keywords and signal words only: cue words ("我是", "还你") are
         # everyday words, and letting them regroup jieba's cuts would shift every similarity.
         # They join the same tokenizer afterwards, for the whole-word checks of TermIndex.
@@ -108,8 +111,19 @@ class Detector:
                 terms[_term(word)].append(("sig", signal.id))
         for cue in self.library.cues.values():
             for word in cue.words:
-                terms[_term(word)].append(("cue", cue.id))
+                if not word.startswith(OPENER):
+                    terms[_term(word)].append(("cue", cue.id))
         return dict(terms)
+
+    def _collect_openers(self) -> list[tuple[str, str]]:
+        """(opening words, cue id) for cue words written "^妈": they count only where the message
+        starts, as a greeting ("妈，我手机丢了…"); the same word inside a sentence is just a word."""
+        return [
+            (normalize_phrase(word[len(OPENER) :]), cue.id)
+            for cue in self.library.cues.values()
+            for word in cue.words
+            if word.startswith(OPENER) and normalize_phrase(word[len(OPENER) :])
+        ]
 
     def check(self, text: str) -> Verdict:
         """Judge one message. Never raises: a bug here must not cost the resident an answer."""
@@ -128,6 +142,7 @@ class Detector:
         hits = self.terms.find(compact, pairs)
         found = self.phrases.search(compact, pairs)
         evidence, fired, asked, cued = self._gather(found, hits)
+        cued.update(cue for opening, cue in self.openers if compact.startswith(opening))
         strange = any(not _official_link(link) for link in norm.extracted["links"])
         if strange and "app_download" not in fired and _OPEN_LINK.search(compact):
             fired.append("app_download")

@@ -78,7 +78,7 @@ class TermIndex:
         self.pair_owners: dict[tuple[str, str], tuple[Owner, ...]] = {}
         for term, owners in terms.items():
             parts = [p for p in term.split(BOUNDARY) if p]
-            if BOUNDARY in term and len(parts) == 2 and all(len(p) >= 2 for p in parts):
+            if BOUNDARY in term and len(parts) == 2:
                 key = (parts[0], parts[1])
                 self.pair_owners[key] = tuple(dict.fromkeys(self.pair_owners.get(key, ()) + tuple(owners)))
         # Cue words (see the YAML's `cues`) are ingredients that count only in combos, so one
@@ -86,8 +86,14 @@ class TermIndex:
         self.loose = {t for t, o in self.owners.items() if all(kind == "cue" for kind, _ in o)}
         self.loose.update(k for k, o in self.pair_owners.items() if all(kind == "cue" for kind, _ in o))
         self.pairs_by_head: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # Pairs whose first word is one character ("借…钱", "加…微信") have no 2-character head;
+        # they are few, and each costs one str.find per message.
+        self.short_pairs: list[tuple[str, str]] = []
         for first, second in self.pair_owners:
-            self.pairs_by_head[first[:2]].append((first, second))
+            if len(first) >= 2:
+                self.pairs_by_head[first[:2]].append((first, second))
+            else:
+                self.short_pairs.append((first, second))
 
     @staticmethod
     def split_pair(term: str) -> tuple[str, ...]:
@@ -102,12 +108,13 @@ class TermIndex:
                 owners = self._owners_at_any(text, term, warnings)
                 if owners:
                     hits.append(TermHit(term, owners))
-        for head in pairs & self.pairs_by_head.keys():
-            for first, second in self.pairs_by_head[head]:
-                if second[:2] in pairs:
-                    hit = self._pair_at_any(text, first, second, warnings)
-                    if hit:
-                        hits.append(hit)
+        candidates = [p for head in pairs & self.pairs_by_head.keys() for p in self.pairs_by_head[head]]
+        candidates += [p for p in self.short_pairs if p[0] in text]
+        for first, second in candidates:
+            if (second[:2] in pairs if len(second) >= 2 else second in text):
+                hit = self._pair_at_any(text, first, second, warnings)
+                if hit:
+                    hits.append(hit)
         return hits
 
     def _pair_at_any(self, text: str, first: str, second: str, warnings: dict[int, bool]) -> TermHit | None:
@@ -135,8 +142,9 @@ class TermIndex:
         return None
 
     def _whole(self, text: str, start: int, end: int, loose: bool = False) -> bool:
+        # A single character must stand alone on both sides: "借" of "借我点钱", not of "借口".
         return end - start > _CHECK_BOUNDARY_MAX_LEN or is_whole(
-            self.tokenizer, text, start, end, loose=loose
+            self.tokenizer, text, start, end, loose=loose and end - start > 1
         )
 
     def _owners_at_any(self, text: str, term: str, warnings: dict[int, bool]) -> tuple[Owner, ...]:
