@@ -23,6 +23,17 @@ class Incoming:
     event_key: str = ""
     account: str = ""  # our own account id (ToUserName), echoed back as the reply's sender
     fields: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # The sender's open multi-turn flow (report, 结案 …), read by the router with the admission.
+    conversation: dict | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class CheckTally:
+    """One resident check to count in the day's figures: the verdict and type, never the text."""
+
+    day: str
+    verdict: str
+    type_id: str | None
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,8 @@ class Reply:
     """A passive reply. Empty text means "no reply" (the channel answers `success`)."""
 
     text: str = ""
+    # A scam check's verdict, counted in the same round trip that keeps the reply for retries.
+    check: CheckTally | None = None
 
     @property
     def is_empty(self) -> bool:

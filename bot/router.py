@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import redis
@@ -42,9 +42,10 @@ class Router:
         """Answer a message exactly once; a retry of it gets the first attempt's reply."""
         follower = msg.channel == "mp" and msg.event != "unsubscribe"
         try:
-            slot, within_rate = ctx.state.admit_message(
-                msg.msg_id, RUNNING_TTL, f"{msg.channel}:{msg.user}", ctx.clock(), USER_RATE_LIMIT, follower
+            admission = ctx.state.admit_message(
+                msg.msg_id, RUNNING_TTL, msg.channel, msg.user, ctx.clock(), USER_RATE_LIMIT, follower
             )
+            slot, within_rate = admission.slot, admission.within_rate
             if not slot.is_first and slot.reply is None:
                 slot = ctx.state.wait_for_reply(msg.msg_id, RUNNING_TTL, ctx.config.retry_wait)
         except redis.RedisError:
@@ -59,6 +60,7 @@ class Router:
             # Still running after our wait: stay silent; WeChat retries and will get the reply.
             return Reply()
         # A flood from one account is answered, not processed.
+        msg = replace(msg, conversation=admission.conversation)
         reply = self.run(msg, ctx) if within_rate else Reply(texts.TOO_FAST)
         self._remember(msg, ctx, reply)
         return reply
@@ -92,6 +94,6 @@ class Router:
     @staticmethod
     def _remember(msg: Incoming, ctx: Any, reply: Reply) -> None:
         try:
-            ctx.state.save_reply(msg.msg_id, reply_to_json(reply.text), ctx.config.dedupe_ttl)
+            ctx.state.save_reply(msg.msg_id, reply_to_json(reply.text), ctx.config.dedupe_ttl, reply.check)
         except redis.RedisError:
             log.warning("could not cache the reply to %s", msg.msg_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import state as state_module
+from bot.messages import CheckTally
 from bot.state import State
 
 
@@ -64,10 +65,25 @@ def test_ping(state):
 
 
 def test_admit_message_in_one_round_trip(state):
-    slot, within = state.admit_message("mp:9", 10, "mp:o1", 1_790_000_000.0, 2, follower=True)
-    assert slot.is_first and within
+    first = state.admit_message("mp:9", 10, "mp", "o1", 1_790_000_000.0, 2, follower=True)
+    assert first.slot.is_first and first.within_rate and first.conversation is None
     assert state.take_push_slot("o1", 1_790_000_100.0, 48 * 3600, 5)  # the follower's window opened
-    retry, within = state.admit_message("mp:9", 10, "mp:o1", 1_790_000_001.0, 2, follower=True)
-    assert not retry.is_first and retry.reply is None and within
-    _, within = state.admit_message("mp:10", 10, "mp:o1", 1_790_000_002.0, 2, follower=True)
-    assert not within  # the third message this minute, over a limit of 2
+    retry = state.admit_message("mp:9", 10, "mp", "o1", 1_790_000_001.0, 2, follower=True)
+    assert not retry.slot.is_first and retry.slot.reply is None and retry.within_rate
+    third = state.admit_message("mp:10", 10, "mp", "o1", 1_790_000_002.0, 2, follower=True)
+    assert not third.within_rate  # the third message this minute, over a limit of 2
+
+
+def test_admission_reads_the_open_conversation(state):
+    state.set_conversation("mp", "o2", {"state": "ask_building"}, 60)
+    admission = state.admit_message("mp:11", 10, "mp", "o2", 1_790_000_000.0, 30, follower=False)
+    assert admission.conversation == {"state": "ask_building"}
+    other = state.admit_message("mp:12", 10, "wecom", "o2", 1_790_000_000.0, 30, follower=False)
+    assert other.conversation is None  # conversations are per channel
+
+
+def test_save_reply_counts_the_check_in_the_same_round_trip(state):
+    state.admit_message("mp:13", 10, "mp", "o3", 1_790_000_000.0, 30, follower=False)
+    state.save_reply("mp:13", '{"text": "小心"}', 60, CheckTally("2026-11-30", "scam", "fake_police"))
+    assert state.take_message("mp:13", 10).reply == '{"text": "小心"}'
+    assert state.checks_on("2026-11-30") == {"verdict:scam": 1, "type:fake_police": 1}

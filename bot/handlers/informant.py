@@ -17,12 +17,11 @@ REPORT_WORDS = frozenset({"报告", "我要报告", "上报", "我要上报", "�
 
 
 def in_conversation(msg: Incoming, ctx) -> bool:
-    return msg.kind == "text" and conversation.takes(msg, ctx.state.get_conversation(msg.channel, msg.user))
+    return msg.kind == "text" and conversation.takes(msg, msg.conversation)
 
 
 def continue_conversation(msg: Incoming, ctx) -> Reply:
-    current = ctx.state.get_conversation(msg.channel, msg.user)
-    return Reply(conversation.advance(msg, ctx, current or {}) or texts.REPORT_CANCELLED)
+    return Reply(conversation.advance(msg, ctx, msg.conversation or {}) or texts.REPORT_CANCELLED)
 
 
 def is_bind(msg: Incoming, ctx) -> bool:

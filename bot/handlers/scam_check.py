@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot import flows, texts
 from bot.detection.advice import render_check_reply
-from bot.messages import Incoming, Reply
+from bot.messages import CheckTally, Incoming, Reply
 from bot.reports.parse import danger_now
 
 CHECKABLE_KINDS = frozenset({"text", "link", "voice"})
@@ -24,11 +24,11 @@ def is_empty_text(msg: Incoming, ctx) -> bool:
 
 def check_message(msg: Incoming, ctx) -> Reply:
     verdict = ctx.detector.check(msg.text)
-    ctx.state.record_check(ctx.today(), verdict.verdict, verdict.type)
+    tally = CheckTally(ctx.today(), verdict.verdict, verdict.type)  # counted with the kept reply
     phrases = danger_now(msg.text, ctx.report_rules()) if msg.kind != "link" else ()
     if phrases:
-        return Reply(offer_help_now(msg, ctx, phrases))
-    return Reply(render_check_reply(verdict, ctx.knowledge))
+        return Reply(offer_help_now(msg, ctx, phrases), check=tally)
+    return Reply(render_check_reply(verdict, ctx.knowledge), check=tally)
 
 
 def offer_help_now(msg: Incoming, ctx, phrases: tuple[str, ...]) -> str:

@@ -24,13 +24,12 @@ def words(msg: Incoming) -> str:
 
 
 def is_staff_flow(msg: Incoming, ctx) -> bool:
-    conversation = ctx.state.get_conversation(msg.channel, msg.user)
+    conversation = msg.conversation
     return msg.kind == "text" and bool(conversation) and conversation.get("state") in closing.STEPS
 
 
 def continue_flow(msg: Incoming, ctx) -> Reply:
-    conversation = ctx.state.get_conversation(msg.channel, msg.user) or {}
-    reply = flows.advance(msg, ctx, conversation, closing.STEPS, texts.STAFF_CLOSE_CANCELLED)
+    reply = flows.advance(msg, ctx, msg.conversation or {}, closing.STEPS, texts.STAFF_CLOSE_CANCELLED)
     return Reply(reply or texts.STAFF_CLOSE_CANCELLED)
 
 

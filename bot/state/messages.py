@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import logging
 import time
 from dataclasses import dataclass
 
-import redis
-
+from bot.messages import CheckTally
 from bot.state.keys import (
     CHECK_STATS_TTL,
     KEY_CHECKS_BY_DAY,
@@ -20,8 +18,6 @@ from bot.state.keys import (
     PENDING,
 )
 
-log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True)
 class MessageSlot:
@@ -29,6 +25,15 @@ class MessageSlot:
 
     is_first: bool
     reply: str | None = None  # the cached reply JSON when not first (None: still running)
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What the router learns about a message before any handler runs (one round trip)."""
+
+    slot: MessageSlot
+    within_rate: bool  # the sender is within the per-minute message limit
+    conversation: dict | None  # the sender's open multi-turn flow, if any
 
 
 class MessagesMixin:
@@ -44,32 +49,43 @@ class MessagesMixin:
         return MessageSlot(is_first=False, reply=None if value == PENDING else value)
 
     def admit_message(
-        self, msg_key: str, running_ttl: int, sender: str, now: float, rate_limit: int, follower: bool
-    ) -> tuple[MessageSlot, bool]:
+        self, msg_key: str, running_ttl: int, channel: str, user: str, now: float, rate_limit: int, follower: bool
+    ) -> Admission:
         """Everything the router needs before a handler, in ONE round trip: take the message id
-        (SET NX), count the sender's messages this minute, and (Official Account followers) open
-        their 48 h push window. Returns the slot and whether the sender is within the rate limit.
-        A retry is counted too: at most three deliveries of one message, well within the limit."""
+        (SET NX), count the sender's messages this minute, (Official Account followers) open their
+        48 h push window, and read the sender's open conversation. A retry is counted too: at most
+        three deliveries of one message, well within the limit."""
         key = self._key(KEY_MESSAGE, key=msg_key)
-        rate_key = self._key(KEY_RATE, scope="user", who=sender, bucket=int(now // 60))
+        rate_key = self._key(KEY_RATE, scope="user", who=f"{channel}:{user}", bucket=int(now // 60))
         pipe = self.conn.pipeline(transaction=False)
         pipe.set(key, PENDING, nx=True, ex=running_ttl)
         pipe.get(key)
         pipe.incr(rate_key)
         pipe.expire(rate_key, 120)
+        pipe.get(self._key(KEY_CONVERSATION, channel=channel, user=user))
         if follower:
-            window = self._key(KEY_CS_WINDOW, user=sender.partition(":")[2])
+            window = self._key(KEY_CS_WINDOW, user=user)
             pipe.hset(window, mapping={"last_in": now, "pushed": 0})
             pipe.expire(window, 3 * 24 * 3600)
-        took, value, count, *_ = pipe.execute()
+        took, value, count, _, conversation, *_ = pipe.execute()
+        within_rate = count <= rate_limit
+        conversation = json.loads(conversation) if conversation else None
         if took:
-            return MessageSlot(is_first=True), count <= rate_limit
-        if value is None:  # the first attempt's slot just expired: take it over
-            return self.take_message(msg_key, running_ttl), count <= rate_limit
-        return MessageSlot(is_first=False, reply=None if value == PENDING else value), count <= rate_limit
+            slot = MessageSlot(is_first=True)
+        elif value is None:  # the first attempt's slot just expired: take it over
+            slot = self.take_message(msg_key, running_ttl)
+        else:
+            slot = MessageSlot(is_first=False, reply=None if value == PENDING else value)
+        return Admission(slot, within_rate, conversation)
 
-    def save_reply(self, msg_key: str, reply_json: str, ttl: int) -> None:
-        self.conn.set(self._key(KEY_MESSAGE, key=msg_key), reply_json, ex=ttl)
+    def save_reply(self, msg_key: str, reply_json: str, ttl: int, check: CheckTally | None = None) -> None:
+        """Keep the reply for retries of this message and, for a scam check, count its verdict:
+        one round trip after the handler."""
+        pipe = self.conn.pipeline(transaction=False)
+        pipe.set(self._key(KEY_MESSAGE, key=msg_key), reply_json, ex=ttl)
+        if check is not None:
+            self._count_check(pipe, check)
+        pipe.execute()
 
     def wait_for_reply(self, msg_key: str, running_ttl: int, timeout: float) -> MessageSlot:
         """A retry that arrives while the first attempt runs: poll briefly for its reply."""
@@ -94,30 +110,23 @@ class MessagesMixin:
 
     # --- figures ---------------------------------------------------------------------------
     def record_check(self, day: str, verdict: str, type_id: str | None) -> None:
-        """Count one resident check (no message text is kept: only the verdict and type).
+        """Count one resident check (no message text is kept: only the verdict and type)."""
+        pipe = self.conn.pipeline(transaction=False)
+        self._count_check(pipe, CheckTally(day, verdict, type_id))
+        pipe.execute()
 
-        Best effort: a resident's answer never waits on, or fails for, a figure.
-        """
-        key = self._key(KEY_CHECKS_BY_DAY, day=day)
-        pipe = self.conn.pipeline(transaction=True)
-        pipe.hincrby(key, f"verdict:{verdict}", 1)
-        if type_id:
-            pipe.hincrby(key, f"type:{type_id}", 1)
+    def _count_check(self, pipe, check: CheckTally) -> None:
+        key = self._key(KEY_CHECKS_BY_DAY, day=check.day)
+        pipe.hincrby(key, f"verdict:{check.verdict}", 1)
+        if check.type_id:
+            pipe.hincrby(key, f"type:{check.type_id}", 1)
         pipe.expire(key, CHECK_STATS_TTL)
-        try:
-            pipe.execute()
-        except redis.RedisError:
-            log.warning("could not count a check (redis unavailable)")
 
     def checks_on(self, day: str) -> dict[str, int]:
         raw = self.conn.hgetall(self._key(KEY_CHECKS_BY_DAY, day=day))
         return {field: int(count) for field, count in raw.items()}
 
     # --- conversations (multi-turn flows) ----------------------------------------------------
-    def get_conversation(self, channel: str, user: str) -> dict | None:
-        raw = self.conn.get(self._key(KEY_CONVERSATION, channel=channel, user=user))
-        return json.loads(raw) if raw else None
-
     def set_conversation(self, channel: str, user: str, data: dict, ttl: int) -> None:
         key = self._key(KEY_CONVERSATION, channel=channel, user=user)
         self.conn.set(key, json.dumps(data, ensure_ascii=False), ex=ttl)
