@@ -253,3 +253,28 @@ def test_a_combo_naming_an_unknown_cue_is_an_error_with_its_line(tmp_path):
     with pytest.raises(PatternFileError, match="nosuch") as err:
         load_library(bad)
     assert err.value.line > text.count("\n")
+
+
+def test_a_proximity_pair_may_start_with_one_character(real_detector):
+    """ "借…钱" counts in "借我两千块钱", and not inside a longer word ("借口")."""
+    hits = {h.term for h in real_detector.terms.find(*_compact("能不能先借我两千块钱应急"))}
+    assert any(term.startswith("借") and term.endswith("钱") for term in hits)
+    hits = {h.term for h in real_detector.terms.find(*_compact("别找借口了，钱的事下次再说"))}
+    assert not any(term.startswith("借口") for term in hits)
+
+
+def test_a_greeting_cue_counts_only_at_the_start(real_detector):
+    """ "^爸" in the YAML: a message that opens by calling the reader Dad, asking for money for a
+    stranger's account, with a story, is the fake-child scam; the same words elsewhere are not."""
+    scam = real_detector.check("爸，我手机被偷了，借同学手机发的，急用钱，你先打两千到我同学卡上。")
+    assert scam.flagged and scam.type in {"fake_acquaintance", "relative_emergency"}
+    assert not real_detector.check("今天给爸打了电话，他说身体挺好的。").flagged
+    assert not real_detector.check("爸，我到家了，晚饭不用等我。").flagged
+
+
+def test_an_unsolicited_customer_service_that_found_a_problem_is_flagged(real_detector):
+    verdict = real_detector.check(
+        "您好，这里是某某商城客服，我们发现您的账户被误开通了代理商服务，请加客服QQ帮您关闭。"
+    )
+    assert verdict.flagged and verdict.type == "fake_customer_service"
+    assert verdict.breakdown["combos"]
