@@ -256,8 +256,8 @@ def test_a_combo_naming_an_unknown_cue_is_an_error_with_its_line(tmp_path):
 
 
 def test_a_proximity_pair_may_start_with_one_character(real_detector):
-    """ "借…钱" counts in "借我两千块钱", and not inside a longer word ("借口")."""
-    hits = {h.term for h in real_detector.terms.find(*_compact("能不能先借我两千块钱应急"))}
+    """ "借…钱" counts in "你能借我一点钱吗", and not inside a longer word ("借口")."""
+    hits = {h.term for h in real_detector.terms.find(*_compact("你能借我一点钱吗"))}
     assert any(term.startswith("借") and term.endswith("钱") for term in hits)
     hits = {h.term for h in real_detector.terms.find(*_compact("别找借口了，钱的事下次再说"))}
     assert not any(term.startswith("借口") for term in hits)

@@ -111,7 +111,7 @@ class TermIndex:
         candidates = [p for head in pairs & self.pairs_by_head.keys() for p in self.pairs_by_head[head]]
         candidates += [p for p in self.short_pairs if p[0] in text]
         for first, second in candidates:
-            if (second[:2] in pairs if len(second) >= 2 else second in text):
+            if second[:2] in pairs if len(second) >= 2 else second in text:
                 hit = self._pair_at_any(text, first, second, warnings)
                 if hit:
                     hits.append(hit)
