@@ -39,6 +39,7 @@ class Journal:
             handle.write(line)
             handle.flush()
             os.fsync(handle.fileno())
+        self._next_look = 0.0  # replay with the first message after Redis is back
         return record["journal_id"]
 
     def pending(self) -> bool:
@@ -50,10 +51,10 @@ class Journal:
     def replay_if_due(self, apply: Callable[[dict], None]) -> int:
         """At most every few seconds: replay whatever is held. Returns how many were applied."""
         now = time.monotonic()
-        if now < self._next_look or not self.pending():
+        if now < self._next_look:
             return 0
-        self._next_look = now + REPLAY_EVERY
-        return self.replay(apply)
+        self._next_look = now + REPLAY_EVERY  # even when empty: a stat per message is waste
+        return self.replay(apply) if self.pending() else 0
 
     def replay(self, apply: Callable[[dict], None]) -> int:
         """Apply every record, then empty the journal. `apply` must skip records already filed."""

@@ -11,6 +11,7 @@ import pytest
 
 from bot.dashboard.figures import day_of
 from bot.dashboard.passwords import hash_password
+from bot.messages import CheckTally
 from bot.playground.wxclient import WeChatServer, WeComServer
 from tests.browser import LiveServer, screenshot
 from tests.conftest import (
@@ -138,9 +139,10 @@ def seed_history(state, registry, now: float, count: int = 36) -> None:
     types = ["fake_police", "task_rebate", "investment", "fake_customer_service", "phishing_sms", "fake_loan"]
     for back in range(30):
         day = day_of(now - back * 86400)
-        for _ in range(rng.randint(4, 18)):
+        for k in range(rng.randint(4, 18)):
             verdict = rng.choices(["scam", "suspicious", "safe"], [0.35, 0.2, 0.45])[0]
-            state.record_check(day, verdict, rng.choice(types) if verdict != "safe" else None)
+            tally = CheckTally(day, verdict, rng.choice(types) if verdict != "safe" else None)
+            state.save_reply(f"seed:{day}:{k}", '{"text": ""}', 3600, tally)
     for i in range(6):
         state.bind_informant(f"seed_inf{i}", rng.choice(registry.buildings), now)
 

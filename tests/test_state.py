@@ -55,8 +55,9 @@ def test_subscribers(state):
 
 
 def test_check_figures(state):
-    state.record_check("2026-11-29", "scam", "fake_police")
-    state.record_check("2026-11-29", "safe", None)
+    state.save_reply("mp:a", '{"text": "小心"}', 60, CheckTally("2026-11-29", "scam", "fake_police"))
+    state.save_reply("mp:b", '{"text": "没事"}', 60, CheckTally("2026-11-29", "safe", None))
+    state.save_reply("mp:c", '{"text": "你好"}', 60)  # not a check: not counted
     assert state.checks_on("2026-11-29") == {"verdict:scam": 1, "type:fake_police": 1, "verdict:safe": 1}
 
 

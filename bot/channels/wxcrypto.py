@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import struct
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -83,6 +83,7 @@ class AesKey:
 
     encoding_key: str
     receive_id: str
+    raw: bytes = field(init=False, repr=False, compare=False)  # the 32-byte AES key
 
     def __post_init__(self) -> None:
         try:
@@ -91,10 +92,7 @@ class AesKey:
             raise ValueError("EncodingAESKey must be 43 characters of base64") from None
         if len(raw) != 32:
             raise ValueError("EncodingAESKey must decode to 32 bytes")
-
-    @property
-    def raw(self) -> bytes:
-        return base64.b64decode(self.encoding_key + "=")
+        object.__setattr__(self, "raw", raw)  # decoded once, not per message
 
     def decrypt(self, encrypted: str) -> str:
         """Plaintext XML, or BadMessage if this key (or this app id) does not fit."""

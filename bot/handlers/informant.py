@@ -69,6 +69,8 @@ def is_one_shot_report(msg: Incoming, ctx) -> bool:
     """A message that reads as a complete report about someone: where, and what is happening."""
     if msg.kind != "text" or len(msg.text) > 300:
         return False
+    if not parse_address(msg.text).building:  # most messages name no building: skip the rest
+        return False
     parsed = parse_report(msg.text, ctx.report_rules())
     return parsed.is_report and bool(parsed.address.building)
 

@@ -42,6 +42,13 @@ class State(
     def __init__(self, conn: redis.Redis, community_id: str):
         self.conn = conn
         self.community = community_id
+        self._scripts: dict[str, object] = {}
+
+    def _script(self, source: str):
+        """A Lua script, sent once and run by its SHA afterwards (redis-py reloads it if needed)."""
+        if source not in self._scripts:
+            self._scripts[source] = self.conn.register_script(source)
+        return self._scripts[source]
 
     def _key(self, template: str, **parts: str) -> str:
         return template.format(c=self.community, **parts)

@@ -36,6 +36,34 @@ class Admission:
     conversation: dict | None  # the sender's open multi-turn flow, if any
 
 
+# One round trip before a handler runs. All keys carry the community's hash tag, so the script
+# also runs on Redis Cluster. KEYS: message, rate bucket, conversation, push window.
+ADMIT_SCRIPT = """
+local took = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2])
+local value = false
+if not took then value = redis.call('GET', KEYS[1]) end
+local count = redis.call('INCR', KEYS[2])
+if count == 1 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+if ARGV[4] == '1' then
+  redis.call('HSET', KEYS[4], 'last_in', ARGV[5], 'pushed', 0)
+  redis.call('EXPIRE', KEYS[4], ARGV[6])
+end
+return {took and 1 or 0, value, count, redis.call('GET', KEYS[3])}
+"""
+# One round trip after: KEYS: message, the day's check figures. Empty fields are not counted.
+SAVE_REPLY_SCRIPT = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if ARGV[3] ~= '' then
+  redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+  if ARGV[4] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[4], 1) end
+  redis.call('EXPIRE', KEYS[2], ARGV[5])
+end
+return 1
+"""
+RATE_BUCKET_TTL = 120  # a minute's counter outlives its minute, then goes
+PUSH_WINDOW_TTL = 3 * 24 * 3600  # longer than WeChat's 48 h customer-service window
+
+
 class MessagesMixin:
     # --- message dedupe (WeChat retries the same message up to 3 times) ---------------------
     def take_message(self, msg_key: str, running_ttl: int) -> MessageSlot:
@@ -55,22 +83,17 @@ class MessagesMixin:
         (SET NX), count the sender's messages this minute, (Official Account followers) open their
         48 h push window, and read the sender's open conversation. A retry is counted too: at most
         three deliveries of one message, well within the limit."""
-        key = self._key(KEY_MESSAGE, key=msg_key)
-        rate_key = self._key(KEY_RATE, scope="user", who=f"{channel}:{user}", bucket=int(now // 60))
-        pipe = self.conn.pipeline(transaction=False)
-        pipe.set(key, PENDING, nx=True, ex=running_ttl)
-        pipe.get(key)
-        pipe.incr(rate_key)
-        pipe.expire(rate_key, 120)
-        pipe.get(self._key(KEY_CONVERSATION, channel=channel, user=user))
-        if follower:
-            window = self._key(KEY_CS_WINDOW, user=user)
-            pipe.hset(window, mapping={"last_in": now, "pushed": 0})
-            pipe.expire(window, 3 * 24 * 3600)
-        took, value, count, _, conversation, *_ = pipe.execute()
+        keys = [
+            self._key(KEY_MESSAGE, key=msg_key),
+            self._key(KEY_RATE, scope="user", who=f"{channel}:{user}", bucket=int(now // 60)),
+            self._key(KEY_CONVERSATION, channel=channel, user=user),
+            self._key(KEY_CS_WINDOW, user=user),
+        ]
+        args = [PENDING, running_ttl, RATE_BUCKET_TTL, int(follower), now, PUSH_WINDOW_TTL]
+        took, value, count, conversation = self._script(ADMIT_SCRIPT)(keys=keys, args=args)
         within_rate = count <= rate_limit
         conversation = json.loads(conversation) if conversation else None
-        if took:
+        if took == 1:
             slot = MessageSlot(is_first=True)
         elif value is None:  # the first attempt's slot just expired: take it over
             slot = self.take_message(msg_key, running_ttl)
@@ -81,11 +104,11 @@ class MessagesMixin:
     def save_reply(self, msg_key: str, reply_json: str, ttl: int, check: CheckTally | None = None) -> None:
         """Keep the reply for retries of this message and, for a scam check, count its verdict:
         one round trip after the handler."""
-        pipe = self.conn.pipeline(transaction=False)
-        pipe.set(self._key(KEY_MESSAGE, key=msg_key), reply_json, ex=ttl)
-        if check is not None:
-            self._count_check(pipe, check)
-        pipe.execute()
+        day = check.day if check else ""
+        keys = [self._key(KEY_MESSAGE, key=msg_key), self._key(KEY_CHECKS_BY_DAY, day=day)]
+        verdict = f"verdict:{check.verdict}" if check else ""
+        type_field = f"type:{check.type_id}" if check and check.type_id else ""
+        self._script(SAVE_REPLY_SCRIPT)(keys=keys, args=[reply_json, ttl, verdict, type_field, CHECK_STATS_TTL])
 
     def wait_for_reply(self, msg_key: str, running_ttl: int, timeout: float) -> MessageSlot:
         """A retry that arrives while the first attempt runs: poll briefly for its reply."""
@@ -109,19 +132,6 @@ class MessagesMixin:
         return bool(self.conn.sismember(self._key(KEY_SUBSCRIBERS), user))
 
     # --- figures ---------------------------------------------------------------------------
-    def record_check(self, day: str, verdict: str, type_id: str | None) -> None:
-        """Count one resident check (no message text is kept: only the verdict and type)."""
-        pipe = self.conn.pipeline(transaction=False)
-        self._count_check(pipe, CheckTally(day, verdict, type_id))
-        pipe.execute()
-
-    def _count_check(self, pipe, check: CheckTally) -> None:
-        key = self._key(KEY_CHECKS_BY_DAY, day=check.day)
-        pipe.hincrby(key, f"verdict:{check.verdict}", 1)
-        if check.type_id:
-            pipe.hincrby(key, f"type:{check.type_id}", 1)
-        pipe.expire(key, CHECK_STATS_TTL)
-
     def checks_on(self, day: str) -> dict[str, int]:
         raw = self.conn.hgetall(self._key(KEY_CHECKS_BY_DAY, day=day))
         return {field: int(count) for field, count in raw.items()}
