@@ -18,6 +18,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 log = logging.getLogger(__name__)
 
+SESSION_PATH = "/dashboard"
 SESSION_HOURS = 12  # one night shift; then sign in again
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -27,7 +28,15 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 class SharedSecretSessions(SecureCookieSessionInterface):
-    """Cookie sessions whose key is fetched on first use (Redis may start after the app)."""
+    """Cookie sessions whose key is fetched on first use (Redis may start after the app).
+
+    Only the dashboard has sessions: every other request (the webhooks' thousands of messages)
+    gets Flask's empty null session, without reading, verifying or signing a cookie."""
+
+    def open_session(self, app: Flask, request):
+        if not request.path.startswith(SESSION_PATH):
+            return None
+        return super().open_session(app, request)
 
     def get_signing_serializer(self, app: Flask):
         if not app.secret_key:
