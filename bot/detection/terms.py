@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import jieba
 
 from bot.detection.normalize import BOUNDARY
-from bot.detection.tokenizer import is_whole
+from bot.detection.tokenizer import MessageCuts
 
 # Owners of a term: ("kw", type_id) for a type keyword, ("sig", signal_id) for a signal word.
 Owner = tuple[str, str]
@@ -103,22 +103,26 @@ class TermIndex:
         """Terms present in text (pairs = its set of 2-character substrings)."""
         hits = []
         warnings: dict[int, bool] = {}
+        cuts = MessageCuts(self.tokenizer, text)  # does no work until a boundary is asked
         for head in pairs & self.by_head.keys():
             for term in self.by_head[head]:
-                owners = self._owners_at_any(text, term, warnings)
+                owners = self._owners_at_any(cuts, term, warnings)
                 if owners:
                     hits.append(TermHit(term, owners))
         candidates = [p for head in pairs & self.pairs_by_head.keys() for p in self.pairs_by_head[head]]
         candidates += [p for p in self.short_pairs if p[0] in text]
         for first, second in candidates:
             if second[:2] in pairs if len(second) >= 2 else second in text:
-                hit = self._pair_at_any(text, first, second, warnings)
+                hit = self._pair_at_any(cuts, first, second, warnings)
                 if hit:
                     hits.append(hit)
         return hits
 
-    def _pair_at_any(self, text: str, first: str, second: str, warnings: dict[int, bool]) -> TermHit | None:
+    def _pair_at_any(
+        self, cuts: MessageCuts, first: str, second: str, warnings: dict[int, bool]
+    ) -> TermHit | None:
         """The first occurrence of first…second (same sentence, close, not negated, whole words)."""
+        text = cuts.text
         start, tries = text.find(first), 0
         while start >= 0 and tries < _MAX_TRIES:
             tries += 1
@@ -131,8 +135,8 @@ class TermIndex:
                 and found + len(second) <= (sentence_end if sentence_end >= 0 else len(text))
                 and not _in_warning(text, start, warnings)
                 and not _negated(text, start)
-                and self._whole(text, start, end_first, (first, second) in self.loose)
-                and self._whole(text, found, found + len(second), (first, second) in self.loose)
+                and _whole(cuts, start, end_first, (first, second) in self.loose)
+                and _whole(cuts, found, found + len(second), (first, second) in self.loose)
             ):
                 owners = self.pair_owners[(first, second)]
                 if _asked(text, start) or _ASK_PAIR.fullmatch(first):
@@ -141,14 +145,9 @@ class TermIndex:
             start = text.find(first, start + 1)
         return None
 
-    def _whole(self, text: str, start: int, end: int, loose: bool = False) -> bool:
-        # A single character must stand alone on both sides: "借" of "借我点钱", not of "借口".
-        return end - start > _CHECK_BOUNDARY_MAX_LEN or is_whole(
-            self.tokenizer, text, start, end, loose=loose and end - start > 1
-        )
-
-    def _owners_at_any(self, text: str, term: str, warnings: dict[int, bool]) -> tuple[Owner, ...]:
+    def _owners_at_any(self, cuts: MessageCuts, term: str, warnings: dict[int, bool]) -> tuple[Owner, ...]:
         """Owners for which some occurrence of term counts (whole word, not negated)."""
+        text = cuts.text
         owners = self.owners[term]
         found: list[Owner] = []
         start, tries = text.find(term), 0
@@ -156,8 +155,8 @@ class TermIndex:
             tries += 1
             if _in_warning(text, start, warnings):
                 pass
-            elif len(term) > _CHECK_BOUNDARY_MAX_LEN or is_whole(
-                self.tokenizer, text, start, start + len(term), loose=term in self.loose
+            elif len(term) > _CHECK_BOUNDARY_MAX_LEN or cuts.is_whole(
+                start, start + len(term), loose=term in self.loose
             ):
                 negated = _negated(text, start)
                 found.extend(o for o in owners if o not in found and (not negated or o in NEGATION_EXEMPT))
@@ -167,6 +166,11 @@ class TermIndex:
                     )
             start = text.find(term, start + 1)
         return tuple(found)
+
+
+def _whole(cuts: MessageCuts, start: int, end: int, loose: bool = False) -> bool:
+    # A single character must stand alone on both sides: "借" of "借我点钱", not of "借口".
+    return end - start > _CHECK_BOUNDARY_MAX_LEN or cuts.is_whole(start, end, loose=loose and end - start > 1)
 
 
 def _asked(text: str, start: int) -> bool:
