@@ -62,6 +62,12 @@ class Detector:
             for sid, sig in library.signals.items()
         }
         self.thresholds = {**scoring.DEFAULT_THRESHOLDS, **library.thresholds}
+        # combo positions by the ids of their first group: a combo can only match a message
+        # where one of those is present, and most messages have few ingredients.
+        self.combos_by_first: dict[str, list[int]] = defaultdict(list)
+        for position, combo in enumerate(library.combos):
+            for ingredient in set(combo.when[0]):  # the loader requires a group
+                self.combos_by_first[ingredient].append(position)
         terms = self._collect_terms()
         self.openers = self._collect_openers()
         # Phrasings are cut with keywords and signal words only: cue words ("我是", "还你") are
@@ -143,23 +149,26 @@ class Detector:
         found = self.phrases.search(compact, pairs)
         evidence, fired, asked, cued = self._gather(found, hits)
         cued.update(cue for opening, cue in self.openers if compact.startswith(opening))
-        strange = any(not _official_link(link) for link in norm.extracted["links"])
+        strange = any(not _official_link(link) for link in norm.extracted["links"])  # see OFFICIAL_DOMAINS
         if strange and "app_download" not in fired and _OPEN_LINK.search(compact):
             fired.append("app_download")
-        combos = self._combos(evidence, fired, cued, norm.extracted)
-        return self._decide(norm, found, hits, evidence, (fired, asked), combos)
+        combos = self._combos(evidence, fired, cued, norm.extracted, strange)
+        return self._decide(norm, found, hits, evidence, (fired, asked), combos, strange)
 
-    def _combos(self, evidence, fired: list[str], cued: set[str], extracted: dict) -> list:
+    def _combos(
+        self, evidence, fired: list[str], cued: set[str], extracted: dict, strange_link: bool
+    ) -> list:
         """The library's combos whose every group is present; each adds to its type's evidence."""
         if not self.library.combos:
             return []
         present = cued.union(fired)
-        if any(not _official_link(link) for link in extracted["links"]):  # see OFFICIAL_DOMAINS
+        if strange_link:
             present.add("link")
         if any(not _SERVICE_LINE.fullmatch(phone) for phone in extracted["phones"]):
             present.add("phone")
+        candidates = sorted({p for ingredient in present for p in self.combos_by_first.get(ingredient, ())})
         matched = []
-        for combo in self.library.combos:
+        for combo in (self.library.combos[p] for p in candidates):
             if all(not present.isdisjoint(group) for group in combo.when):
                 evidence[combo.type].combos.append(combo.weight)
                 matched.append(combo)
@@ -185,15 +194,14 @@ class Detector:
                     fired.append(owner)
         return evidence, fired, asked, cued
 
-    def _decide(self, norm, found, hits, evidence, fired_asked, combos=()) -> Verdict:
+    def _decide(self, norm, found, hits, evidence, fired_asked, combos=(), strange_link=False) -> Verdict:
         extracted = norm.extracted
         fired, asked = fired_asked
         type_scores = {tid: ev.score() for tid, ev in evidence.items()}
-        best_type = self._pick_type(evidence)
+        best_type = self._pick_type(evidence, type_scores)
         type_score = max(type_scores.values(), default=0.0)
         signals = scoring.signal_score(fired, self.weights, asked)
         marketing = bool(_UNSUBSCRIBE.search(norm.compact))
-        strange_link = any(not _official_link(link) for link in extracted["links"])
         score = scoring.combine(type_score, signals, strange_link, marketing)
         if _reassuring(norm.compact):
             score *= scoring.PROTECTIVE_KEEP
@@ -219,11 +227,11 @@ class Detector:
             },
         )
 
-    def _pick_type(self, evidence: dict[str, scoring.TypeEvidence]) -> str | None:
-        """The type that explains the message best (see TypeEvidence.rank)."""
+    def _pick_type(self, evidence: dict[str, scoring.TypeEvidence], scores: dict[str, float]) -> str | None:
+        """The type that explains the message best (see TypeEvidence.rank); scores: their score()."""
         if not evidence:
             return None
-        return max(evidence, key=lambda t: (evidence[t].rank(), evidence[t].score()))
+        return max(evidence, key=lambda t: (evidence[t].rank(), scores[t]))
 
     def _matches(self, found: dict, best_type: str | None) -> tuple[Match, ...]:
         floor = scoring.PHRASE_FLOOR * 100

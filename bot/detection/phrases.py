@@ -118,10 +118,14 @@ class PhraseIndex:
         last = len(starts) - 1
         for head in (pairs_of(text) if pairs is None else pairs) & self.by_head.keys():
             for word in self.by_head[head]:
+                if last == 0:  # one window: the whole (short) message
+                    if word in text:
+                        per_window[0].add(word)
+                    continue
                 pos, seen = text.find(word), 0
                 while pos >= 0 and seen < MAX_OCCURRENCES:
                     seen += 1
-                    first = 0 if last == 0 else max(0, -(-(pos + len(word) - WINDOW) // STEP))
+                    first = max(0, -(-(pos + len(word) - WINDOW) // STEP))
                     for k in range(first, min(last, pos // STEP) + 1):
                         per_window[k].add(word)
                     pos = text.find(word, pos + 1)

@@ -71,6 +71,11 @@ class TermIndex:
             for term, owners in terms.items()
             if len(term) >= 2 and BOUNDARY not in term
         }
+        # Everything a term can report: its owners and the asks among them (see _owners_at_any).
+        self.reportable = {
+            term: len(owners) + len({o[1] for o in owners if o[1] in ASKABLE})
+            for term, owners in self.owners.items()
+        }
         self.by_head: dict[str, list[str]] = defaultdict(list)
         for term in sorted(self.owners, key=len, reverse=True):
             self.by_head[term[:2]].append(term)
@@ -151,7 +156,9 @@ class TermIndex:
         owners = self.owners[term]
         found: list[Owner] = []
         start, tries = text.find(term), 0
-        while start >= 0 and tries < _MAX_TRIES:
+        # A word repeated through a long chat: once every owner and ask is found, later
+        # occurrences can add nothing.
+        while start >= 0 and tries < _MAX_TRIES and len(found) < self.reportable[term]:
             tries += 1
             if _in_warning(text, start, warnings):
                 pass
