@@ -98,14 +98,14 @@ class PhraseIndex:
         """phrasing index -> (best similarity 0..100, start of the window it was found in)."""
         starts = window_starts(len(text))
         best: dict[int, tuple[float, int]] = {}
-        for k, words in self._words_per_window(text, starts, pairs).items():
+        for k, words in sorted(self._words_per_window(text, starts, pairs).items()):
             for share, i in self._candidates(words):
                 if share > best.get(i, (0.0, 0))[0]:
                     best[i] = (share, k)
         result = {i: (100.0 * share, starts[k]) for i, (share, k) in best.items()}
         # rapidfuzz only for the few best: it can raise a near-verbatim match that a typo or a
         # homophone kept from sharing whole words; it cannot find anything the words did not.
-        for i, (share, k) in sorted(best.items(), key=lambda item: item[1][0], reverse=True)[:RERANK]:
+        for i, (share, k) in sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:RERANK]:
             window = text if len(starts) == 1 else text[starts[k] : starts[k] + WINDOW]
             ratio = fuzz.partial_ratio(self.phrasings[i], window, score_cutoff=100.0 * share)
             if ratio > 100.0 * share:
@@ -116,7 +116,9 @@ class PhraseIndex:
         """Which library words occur (whole) inside each window."""
         per_window: dict[int, set[str]] = defaultdict(set)
         last = len(starts) - 1
-        for head in (pairs_of(text) if pairs is None else pairs) & self.by_head.keys():
+        # Sorted, here and below: set order changes with Python's hash seed, and the verdict of a
+        # message must not depend on which gunicorn worker happens to judge it.
+        for head in sorted((pairs_of(text) if pairs is None else pairs) & self.by_head.keys()):
             for word in self.by_head[head]:
                 if last == 0:  # one window: the whole (short) message
                     if word in text:
@@ -133,8 +135,9 @@ class PhraseIndex:
 
     def _candidates(self, words: set[str]) -> list[tuple[float, int]]:
         """(share of weight present, phrasing) for the best phrasings of one window."""
-        ids = np.concatenate([self.ids[w] for w in words])
-        weights = np.concatenate([self.weights[w] for w in words])
+        ordered = sorted(words)  # a fixed order of float additions: the same share every time
+        ids = np.concatenate([self.ids[w] for w in ordered])
+        weights = np.concatenate([self.weights[w] for w in ordered])
         share = np.bincount(ids, weights=weights, minlength=len(self.phrasings)) / self.totals
         hit = np.flatnonzero(share >= MIN_CONTAINMENT)
         if len(hit) > MAX_CANDIDATES:

@@ -109,12 +109,12 @@ class TermIndex:
         hits = []
         warnings: dict[int, bool] = {}
         cuts = MessageCuts(self.tokenizer, text)  # does no work until a boundary is asked
-        for head in pairs & self.by_head.keys():
+        for head in sorted(pairs & self.by_head.keys()):  # fixed order: see phrases.py
             for term in self.by_head[head]:
                 owners = self._owners_at_any(cuts, term, warnings)
                 if owners:
                     hits.append(TermHit(term, owners))
-        candidates = [p for head in pairs & self.pairs_by_head.keys() for p in self.pairs_by_head[head]]
+        candidates = [p for head in sorted(pairs & self.pairs_by_head.keys()) for p in self.pairs_by_head[head]]
         candidates += [p for p in self.short_pairs if p[0] in text]
         for first, second in candidates:
             if second[:2] in pairs if len(second) >= 2 else second in text:
