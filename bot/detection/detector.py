@@ -35,6 +35,10 @@ _PUBLICITY_SPAN = 40
 # A link the message tells the reader to open ("请点击 xx.cn 领取") counts as the link signal
 # word it replaced: links are cut out of the compact text, so "点击…链接" cannot see them.
 _OPEN_LINK = re.compile(r"点击|点开|点此|登录|登陆|访问|打开|进入|戳")
+# A request to pay a sum, however it is worded: "先转五千给我", "打28万过去", "交三万才放人",
+# "你先充一千". A pay verb right before an amount (digits are "#" in the compact text); "转了
+# 两千" (done, not asked) does not match. It fires the transfer signal like its word list.
+_MONEY_DEMAND = re.compile(r"(?:转|打|汇|交|付|充|存|垫|借)(?:给我|我|给他|过来)?(?:#|[一二两三四五六七八九十百千]{1,3})(?:万|千|百|元|块)")
 # Facts a combo may name (library.FACTS). A phishing SMS sends the reader to a look-alike site
 # or to a "客服" number; a genuine notice names the institution's own domain or its 95xxx line.
 # Only whole official domains count: "10086-jf.cn" is not 10086.cn.
@@ -152,6 +156,8 @@ class Detector:
         strange = any(not _official_link(link) for link in norm.extracted["links"])  # see OFFICIAL_DOMAINS
         if strange and "app_download" not in fired and _OPEN_LINK.search(compact):
             fired.append("app_download")
+        if "transfer" not in fired and _MONEY_DEMAND.search(compact):
+            fired.append("transfer")
         combos = self._combos(evidence, fired, cued, norm.extracted, strange)
         return self._decide(norm, found, hits, evidence, (fired, asked), combos, strange)
 

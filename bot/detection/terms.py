@@ -26,9 +26,9 @@ _NEGATION = re.compile(
 _LOOKBACK = 8
 # A sentence that names scams as scams ("…都是诈骗", "谨防…骗局") is a warning to the reader,
 # as in anti-fraud posters and police notices; its words are not counted. Scammers' own uses
-# ("你涉嫌诈骗案", "我们不是骗子") are excluded from the markers.
+# ("你涉嫌诈骗案", "我们不是骗子") and a victim's own words ("我被骗子骗了") are not markers.
 _WARNING = re.compile(
-    r"(?<!涉嫌)(?<!不是)(?<!参与)(?<!涉及)(?:诈骗|骗子)(?!案|犯罪|团伙|集团|罪)"
+    r"(?<!涉嫌)(?<!不是)(?<!参与)(?<!涉及)(?<!被)(?:诈骗|骗子)(?!案|犯罪|团伙|集团|罪)"
     r"|骗局|套路|反诈|防骗|防诈|谨防|警惕|上当|受骗"
 )
 # A sensitive word right after a request verb is the scammer's ask ("请提供您的身份证号码",
@@ -86,10 +86,6 @@ class TermIndex:
             if BOUNDARY in term and len(parts) == 2:
                 key = (parts[0], parts[1])
                 self.pair_owners[key] = tuple(dict.fromkeys(self.pair_owners.get(key, ()) + tuple(owners)))
-        # Cue words (see the YAML's `cues`) are ingredients that count only in combos, so one
-        # token boundary is enough for them (see tokenizer.is_whole).
-        self.loose = {t for t, o in self.owners.items() if all(kind == "cue" for kind, _ in o)}
-        self.loose.update(k for k, o in self.pair_owners.items() if all(kind == "cue" for kind, _ in o))
         self.pairs_by_head: dict[str, list[tuple[str, str]]] = defaultdict(list)
         # Pairs whose first word is one character ("借…钱", "加…微信") have no 2-character head;
         # they are few, and each costs one str.find per message.
@@ -135,15 +131,16 @@ class TermIndex:
             sentence_end = text.find(BOUNDARY, end_first)
             limit = min(end_first + PAIR_SPAN, sentence_end if sentence_end >= 0 else len(text))
             found = text.find(second, end_first, limit + len(second))
+            owners: tuple[Owner, ...] = ()
             if (
                 found >= 0
                 and found + len(second) <= (sentence_end if sentence_end >= 0 else len(text))
                 and not _in_warning(text, start, warnings)
                 and not _negated(text, start)
-                and _whole(cuts, start, end_first, (first, second) in self.loose)
-                and _whole(cuts, found, found + len(second), (first, second) in self.loose)
             ):
-                owners = self.pair_owners[(first, second)]
+                spans = ((start, end_first), (found, found + len(second)))
+                owners = _counting_owners(cuts, spans, self.pair_owners[(first, second)])
+            if owners:
                 if _asked(text, start) or _ASK_PAIR.fullmatch(first):
                     owners += tuple(("ask", o[1]) for o in owners if o[0] == "sig" and o[1] in ASKABLE)
                 return TermHit(text[start : found + len(second)], owners)
@@ -160,19 +157,32 @@ class TermIndex:
         # occurrences can add nothing.
         while start >= 0 and tries < _MAX_TRIES and len(found) < self.reportable[term]:
             tries += 1
-            if _in_warning(text, start, warnings):
-                pass
-            elif len(term) > _CHECK_BOUNDARY_MAX_LEN or cuts.is_whole(
-                start, start + len(term), loose=term in self.loose
-            ):
+            counting = () if _in_warning(text, start, warnings) else _counting_owners(
+                cuts, ((start, start + len(term)),), owners
+            )
+            if counting:
                 negated = _negated(text, start)
-                found.extend(o for o in owners if o not in found and (not negated or o in NEGATION_EXEMPT))
+                found.extend(o for o in counting if o not in found and (not negated or o in NEGATION_EXEMPT))
                 if not negated and _asked(text, start):
                     found.extend(
-                        ("ask", o[1]) for o in owners if o[1] in ASKABLE and ("ask", o[1]) not in found
+                        ("ask", o[1]) for o in counting if o[1] in ASKABLE and ("ask", o[1]) not in found
                     )
             start = text.find(term, start + 1)
         return tuple(found)
+
+
+def _counting_owners(
+    cuts: MessageCuts, spans: tuple[tuple[int, int], ...], owners: tuple[Owner, ...]
+) -> tuple[Owner, ...]:
+    """The owners for which this occurrence counts. Every owner when each part is a whole word.
+    Cue owners (ingredients that count only in combos) need one token boundary per part: the
+    title in "我是王经理" is inside jieba's word "王经理", yet the writer is claiming to be one."""
+    if all(_whole(cuts, start, end) for start, end in spans):
+        return owners
+    cues = tuple(o for o in owners if o[0] == "cue")
+    if cues and all(_whole(cuts, start, end, loose=True) for start, end in spans):
+        return cues
+    return ()
 
 
 def _whole(cuts: MessageCuts, start: int, end: int, loose: bool = False) -> bool:
