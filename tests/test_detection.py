@@ -278,3 +278,27 @@ def test_an_unsolicited_customer_service_that_found_a_problem_is_flagged(real_de
     )
     assert verdict.flagged and verdict.type == "fake_customer_service"
     assert verdict.breakdown["combos"]
+
+
+def test_a_pay_verb_before_an_amount_is_a_transfer_request(real_detector):
+    """However it is worded ("先转五千给我", "交三万"), a sum asked for fires the transfer
+    signal; the same sum already sent ("给你转了两千") does not."""
+    asked = real_detector.check("你先转五千给我，明天就还你。")
+    assert "transfer" in asked.signals
+    done = real_detector.check("妈，我今天发工资了，给你转了两千，你买点好吃的。")
+    assert "transfer" not in done.signals and not done.flagged
+
+
+def test_a_claimed_title_inside_a_name_still_counts_as_a_claim(real_detector):
+    """jieba keeps "王经理" as one word; the writer still claims to be a manager, and with a
+    new number that is the fake-boss opening."""
+    verdict = real_detector.check("我是王经理，换了另一个号码联系你，存一下。")
+    assert verdict.flagged and verdict.type == "fake_acquaintance"
+    assert not real_detector.check("王经理，明天的会改到下午三点了。").flagged
+
+
+def test_a_victims_own_words_are_not_an_anti_fraud_warning(real_detector):
+    """"我被骗子骗进了…" is a plea, not a poster: its words still count."""
+    verdict = real_detector.check("妈，我被骗子骗进了传销窝点，他们扣了我的手机，让我交三万才放人，快救我")
+    assert verdict.flagged
+    assert not real_detector.check("警惕骗子：凡是让你交钱才放人的电话都是诈骗，请拨打96110。").flagged
