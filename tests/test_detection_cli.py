@@ -93,3 +93,14 @@ def test_evaluate_runs_on_the_research_sets(name, capsys):
     assert evaluate.main([str(path), "--limit", "300"]) == 0
     last = capsys.readouterr().out.splitlines()[-1]
     assert last.startswith("recall=") and " fpr=" in last
+
+
+def test_our_own_messages_stay_covered(capsys):
+    """eval/own_messages.jsonl: the families residents receive, in the team's own words. A change
+    to the library that loses them, or frightens people with an everyday message, fails here."""
+    assert evaluate.main([str(ROOT / "eval" / "own_messages.jsonl")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    recall, fpr = (float(part.split("=")[1]) for part in out[-1].split())
+    assert recall >= 0.95 and fpr == 0.0, out[-1]
+    agreement = next(line for line in out if "type agreement=" in line)
+    assert float(agreement.split("type agreement=")[1].split()[0]) >= 0.85, agreement

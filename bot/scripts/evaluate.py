@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     detector = open_detector(args.file)
     if detector is None:
         return 2
-    label_map = load_label_map(args.label_map)
+    # Our own sets (eval/*.jsonl) are labelled with our type ids, which agree with themselves.
+    label_map = {**{type_id: [type_id] for type_id in detector.types}, **load_label_map(args.label_map)}
     rows = [row for path in args.files for row in read_rows(Path(path), args.limit)]
     tally = score_rows(detector, rows, label_map, args.show)
     print(report(tally, label_map))
