@@ -38,12 +38,19 @@ def setup(tmp_path):
     return path, clock, LiveDetector(path, interval=2.0, clock=clock)
 
 
+def look(live: LiveDetector) -> None:
+    """What the next message does after the interval, then wait for the background reload."""
+    live.refresh()
+    live.wait_for_reload()
+
+
 def test_a_saved_change_is_used_after_the_interval(setup):
     path, clock, live = setup
     assert live.check(MESSAGE).verdict == "safe"
     path.write_text(FIXTURE.replace("benign:\n", NEW_TYPE, 1), encoding="utf-8")
     assert live.check(MESSAGE).verdict == "safe"  # not looked at again yet
     clock.now += 2.5
+    look(live)
     verdict = live.check(MESSAGE)
     assert verdict.type == "fake_charity" and verdict.flagged
     info = live.info()
@@ -59,6 +66,7 @@ def test_a_broken_file_keeps_the_last_good_library(setup, caplog):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     clock.now += 2.5
     with caplog.at_level(logging.ERROR):
+        look(live)
         verdict = live.check("恭喜您被抽中为幸运用户，领奖前需先缴纳个人所得税")
     assert verdict.type == "fake_prize"  # the old library still answers
     info = live.info()
@@ -71,10 +79,38 @@ def test_a_fixed_file_is_taken_again(setup):
     path, clock, live = setup
     path.write_text("version: 1\ntypes: [\n", encoding="utf-8")
     clock.now += 2.5
+    look(live)
     assert not live.info()["valid"]
     path.write_text(FIXTURE.replace("benign:\n", NEW_TYPE, 1), encoding="utf-8")
     clock.now += 2.5
+    look(live)
     assert live.info()["valid"] and live.check(MESSAGE).type == "fake_charity"
+
+
+def test_messages_are_answered_by_the_old_library_while_the_new_one_builds(setup, monkeypatch):
+    """The rebuild runs on its own thread: the message that notices the change does not wait."""
+    import threading
+
+    from bot.detection import live as live_module
+
+    path, clock, live = setup
+    building, release = threading.Event(), threading.Event()
+    real_detector = live_module.Detector
+
+    def slow_detector(library):
+        building.set()
+        release.wait(10)
+        return real_detector(library)
+
+    monkeypatch.setattr(live_module, "Detector", slow_detector)
+    path.write_text(FIXTURE.replace("benign:\n", NEW_TYPE, 1), encoding="utf-8")
+    clock.now += 2.5
+    assert live.check(MESSAGE).verdict == "safe"  # answered at once, by the old library
+    assert building.wait(10)
+    assert live.check(MESSAGE).verdict == "safe"  # still building
+    release.set()
+    live.wait_for_reload()
+    assert live.check(MESSAGE).type == "fake_charity"
 
 
 def test_info_fields(setup):
