@@ -27,6 +27,9 @@ _PROTECTIVE = re.compile(
     r"如非本人操作|非本人操作请忽略|不会[^。]{0,6}索取|不会以任何(?:名义|理由)|不收取任何费用"
     r"|请勿点击[^。]{0,4}链接|陌生账户转账"
 )
+# A genuine courier or shop notice sends you to its own app ("请在顺丰官方APP中修改地址"); a scam
+# sends a link or its own "customer service". Only counted when the message carries no link.
+_OWN_APP = re.compile(r"(?:在|到|通过|打开|登录)[^。]{0,6}官方(?:app|客户端|小程序)", re.IGNORECASE)
 # Anti-fraud publicity opens by saying so ("警方提示：…", "反诈提醒：…"); scams do not.
 _PUBLICITY_LEAD = re.compile(
     r"(?:警方|派出所|公安|民警|反诈|防骗|社区)(?:提示|提醒|温馨提示)|反诈宣传|反诈小课堂"
@@ -209,7 +212,7 @@ class Detector:
         signals = scoring.signal_score(fired, self.weights, asked)
         marketing = bool(_UNSUBSCRIBE.search(norm.compact))
         score = scoring.combine(type_score, signals, strange_link, marketing)
-        if _reassuring(norm.compact):
+        if _reassuring(norm.compact, bool(extracted["links"])):
             score *= scoring.PROTECTIVE_KEEP
         verdict = scoring.verdict_for(score, self.thresholds)
         scam_type = self.types.get(best_type) if best_type and verdict != SAFE else None
@@ -265,11 +268,14 @@ class Detector:
         return _distinct(words)[:MAX_EVIDENCE]
 
 
-def _reassuring(compact: str) -> bool:
-    """A one-time-code SMS that warns not to share it, or a notice that opens as publicity."""
+def _reassuring(compact: str, has_link: bool) -> bool:
+    """A one-time-code SMS that warns not to share it, a notice that opens as publicity, or a
+    short notice that sends the reader to the company's own app (and carries no link of its own)."""
     if _PUBLICITY_LEAD.search(compact[:_PUBLICITY_SPAN]):
         return True
     if _OTP.search(compact) and (_OTP_WARNING.search(compact) or _PROTECTIVE.search(compact)):
+        return True
+    if not has_link and _OWN_APP.search(compact) and len(compact) < 120:
         return True
     return bool(_PROTECTIVE.search(compact)) and len(compact) < 120
 
