@@ -24,7 +24,7 @@ _UNSUBSCRIBE = re.compile(r"退订|回td|拒收请回")
 _OTP = re.compile(r"(?:验证码|动态码|校验码|动态密码)[为是]?#")
 _OTP_WARNING = re.compile(r"(?:请勿|切勿)[^。]{0,10}(?:泄露|告诉|告知|转发|透露|提供)")
 _PROTECTIVE = re.compile(
-    r"如非本人操作|非本人操作请忽略|不会[^。]{0,6}索取|不会以任何(?:名义|理由)|不收取任何费用"
+    r"如非本人操作|非本人操作请忽略|不会[^。]{0,8}(?:索取|索要)|不会以任何(?:名义|理由)|不收取任何费用"
     r"|请勿点击[^。]{0,4}链接|陌生账户转账"
 )
 # A genuine courier or shop notice sends you to its own app ("请在顺丰官方APP中修改地址"); a scam
