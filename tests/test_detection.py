@@ -302,3 +302,25 @@ def test_a_victims_own_words_are_not_an_anti_fraud_warning(real_detector):
     verdict = real_detector.check("妈，我被骗子骗进了传销窝点，他们扣了我的手机，让我交三万才放人，快救我")
     assert verdict.flagged
     assert not real_detector.check("警惕骗子：凡是让你交钱才放人的电话都是诈骗，请拨打96110。").flagged
+
+
+def test_without_a_sign_of_impersonation_a_loan_request_is_only_suspicious(real_detector):
+    """fake_acquaintance has scam_needs: a relative really may ask to borrow money. Without a new
+    number, an excuse, a stranger's account or pressure, the resident is asked to check first."""
+    plain = real_detector.check("哥，我这个月手头有点紧，能先借我两千吗？下个月发工资还你。")
+    assert plain.verdict == "suspicious" and plain.type == "fake_acquaintance"
+    pressed = real_detector.check("在吗？我是你表叔，有个急事，你先转五千给我，我微信支付限额了，明天还你")
+    assert pressed.verdict == "scam"
+
+
+def test_scam_needs_naming_an_unknown_cue_is_an_error_with_its_line(tmp_path):
+    from bot.detection import PatternFileError
+
+    text = SMALL.read_text(encoding="utf-8")
+    marker = "  - id: fake_police\n"
+    assert marker in text
+    bad = tmp_path / "p.yaml"
+    bad.write_text(text.replace(marker, marker + "    scam_needs: [nosuch]\n", 1), encoding="utf-8")
+    with pytest.raises(PatternFileError, match="nosuch") as err:
+        load_library(bad)
+    assert err.value.line == text[: text.index(marker)].count("\n") + 2

@@ -12,7 +12,7 @@ from bot.detection.normalize import BOUNDARY, normalize_message, normalize_phras
 from bot.detection.phrases import PhraseIndex, pairs_of
 from bot.detection.terms import Owner, TermHit, TermIndex
 from bot.detection.tokenizer import base_tokenizer, tokenizer_with
-from bot.detection.verdict import SAFE, SUSPICIOUS, Match, Verdict
+from bot.detection.verdict import SAFE, SCAM, SUSPICIOUS, Match, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -161,20 +161,14 @@ class Detector:
             fired.append("app_download")
         if "transfer" not in fired and _MONEY_DEMAND.search(compact):
             fired.append("transfer")
-        combos = self._combos(evidence, fired, cued, norm.extracted, strange)
-        return self._decide(norm, found, hits, evidence, (fired, asked), combos, strange)
+        present = _present(fired, cued, norm.extracted, strange)
+        combos = self._combos(evidence, present)
+        return self._decide(norm, found, hits, evidence, (fired, asked), combos, strange, present)
 
-    def _combos(
-        self, evidence, fired: list[str], cued: set[str], extracted: dict, strange_link: bool
-    ) -> list:
+    def _combos(self, evidence, present: set[str]) -> list:
         """The library's combos whose every group is present; each adds to its type's evidence."""
         if not self.library.combos:
             return []
-        present = cued.union(fired)
-        if strange_link:
-            present.add("link")
-        if any(not _SERVICE_LINE.fullmatch(phone) for phone in extracted["phones"]):
-            present.add("phone")
         candidates = sorted({p for ingredient in present for p in self.combos_by_first.get(ingredient, ())})
         matched = []
         for combo in (self.library.combos[p] for p in candidates):
@@ -203,7 +197,9 @@ class Detector:
                     fired.append(owner)
         return evidence, fired, asked, cued
 
-    def _decide(self, norm, found, hits, evidence, fired_asked, combos=(), strange_link=False) -> Verdict:
+    def _decide(
+        self, norm, found, hits, evidence, fired_asked, combos=(), strange_link=False, present=frozenset()
+    ) -> Verdict:
         extracted = norm.extracted
         fired, asked = fired_asked
         type_scores = {tid: ev.score() for tid, ev in evidence.items()}
@@ -216,6 +212,8 @@ class Detector:
             score *= scoring.PROTECTIVE_KEEP
         verdict = scoring.verdict_for(score, self.thresholds)
         scam_type = self.types.get(best_type) if best_type and verdict != SAFE else None
+        if verdict == SCAM and scam_type and scam_type.scam_needs and present.isdisjoint(scam_type.scam_needs):
+            verdict = SUSPICIOUS  # e.g. a plain loan request from "family": check first, don't condemn
         matches = self._matches(found, best_type)
         fired_sorted = tuple(sorted(fired, key=lambda s: -self.weights.get(s, 0.0)))
         return Verdict(
@@ -278,6 +276,16 @@ def _reassuring(compact: str, has_link: bool) -> bool:
     if not has_link and _OWN_APP.search(compact) and len(compact) < 120:
         return True
     return bool(_PROTECTIVE.search(compact)) and len(compact) < 120
+
+
+def _present(fired: list[str], cued: set[str], extracted: dict, strange_link: bool) -> set[str]:
+    """Every ingredient a combo or a type's scam_needs may name: cues, signals and the facts."""
+    present = cued.union(fired)
+    if strange_link:
+        present.add("link")
+    if any(not _SERVICE_LINE.fullmatch(phone) for phone in extracted["phones"]):
+        present.add("phone")
+    return present
 
 
 def _official_link(link: str) -> bool:

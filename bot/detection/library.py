@@ -46,6 +46,9 @@ class ScamType:
     # line of each example / lookalike, so the linter can point at the one that fails
     example_lines: tuple[int, ...] = ()
     lookalike_lines: tuple[int, ...] = ()
+    # Ingredients (cue, signal or fact ids) of which one must be present for a "scam" verdict of
+    # this type; without any, the verdict stops at "suspicious" (see the YAML's header).
+    scam_needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ def load_library(path: str | Path) -> Library:
     types = _types(root.get("types"))
     signals = _signals(root.get("signals"))
     cues = _cues(root.get("cues"), signals)
+    _check_scam_needs(root.get("types"), set(cues) | set(signals) | set(FACTS))
     return Library(
         path=str(path),
         version=_version(root),
@@ -180,7 +184,18 @@ def _one_type(item: Node) -> ScamType:
         line=item.line,
         example_lines=example_lines,
         lookalike_lines=lookalike_lines,
+        scam_needs=item.strings("scam_needs"),
     )
+
+
+def _check_scam_needs(node: Node | None, known: set[str]) -> None:
+    """Every id in a type's scam_needs must be a cue, a signal or a fact, like a combo's."""
+    for item in node.seq("types") if node is not None else ():
+        if item.get("scam_needs") is None:
+            continue
+        for cue_id in item.strings("scam_needs"):
+            if cue_id not in known:
+                raise item["scam_needs"].error(f"'{cue_id}' is not a cue, a signal or a fact ({', '.join(FACTS)})")
 
 
 def _benign(node: Node | None) -> tuple[Benign, ...]:
