@@ -44,11 +44,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python bench/load.py` puts bench/, not the repo, on the path
     sys.path.insert(0, str(ROOT))
 
-import requests  # noqa: E402
 
 from bot.config import new_aes_key  # noqa: E402
 from bot.playground.wxclient import WeChatServer, WeComServer  # noqa: E402
-from bot.scripts.redis_server import PrivateRedis, free_port  # noqa: E402
+from bot.scripts.gunicorn_server import GunicornServer, running_gunicorn  # noqa: E402
+from bot.scripts.redis_server import PrivateRedis  # noqa: E402
 from bot.state import State, connect  # noqa: E402
 from bot.state.keys import KEY_DELAYED, KEY_OUTBOX, OUTBOX_GROUP  # noqa: E402
 
@@ -542,44 +542,13 @@ def redis_url() -> Iterator[str]:
         server.stop()
 
 
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen
-    log: Path
-
-
 @contextlib.contextmanager
-def gunicorn(app: str, env: dict, setup: ServerSetup, log_dir: Path) -> Iterator[Server]:
-    port = free_port()
-    binary = Path(sys.executable).with_name("gunicorn")
-    args = [str(binary), "-w", str(setup.workers), "-k", setup.worker_class, "--threads", str(setup.threads),
-            "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--backlog", "2048", "--timeout", "60", app]
+def gunicorn(app: str, env: dict, setup: ServerSetup, log_dir: Path) -> Iterator[GunicornServer]:
+    options = ["-w", str(setup.workers), "-k", setup.worker_class, "--threads", str(setup.threads),
+               "--keep-alive", "30", "--backlog", "2048", "--timeout", "60"]
     log = log_dir / f"gunicorn-{app.replace(':', '-')}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}", process, log)
-    try:
-        wait_healthy(server)
+    with running_gunicorn(app, env, options, log) as server:
         yield server
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def wait_healthy(server: Server, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            break
-        try:
-            if requests.get(server.url + "/healthz", timeout=2).ok:
-                return
-        except requests.RequestException:  # not listening yet, or still loading
-            pass
-        time.sleep(0.3)
-    tail = server.log.read_text(errors="replace")[-2000:]
-    raise SystemExit(f"gunicorn did not become healthy; its log ends:\n{tail}")
 
 
 @contextlib.contextmanager
@@ -658,7 +627,7 @@ class CpuMeter:
         return {**used, "elapsed": time.monotonic() - self.started}
 
 
-def server_groups(server: Server, redis: str, worker: subprocess.Popen | None) -> dict[str, list[int]]:
+def server_groups(server: GunicornServer, redis: str, worker: subprocess.Popen | None) -> dict[str, list[int]]:
     groups = {"gunicorn": [server.process.pid, *children_of(server.process.pid)], "parent+fakeapi": [os.getpid()]}
     if pid := redis_pid(redis):
         groups["redis"] = [pid]
@@ -964,7 +933,7 @@ def full_bot(bench: Bench, setup: ServerSetup) -> None:
         fake.stop()
 
 
-def mixed(bench: Bench, server: Server, state: State, fake, groups: dict[str, list[int]]) -> None:
+def mixed(bench: Bench, server: GunicornServer, state: State, fake, groups: dict[str, list[int]]) -> None:
     a, tag = bench.args, uuid.uuid4().hex[:5]
     specs = report_specs(a, tag, a.grids)
     for spec in specs:

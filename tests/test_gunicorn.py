@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,14 @@ import requests
 
 from bot.playground.wxclient import WeChatServer
 from bot.scripts import wechat_probe
-from bot.scripts.redis_server import free_port
+from bot.scripts.gunicorn_server import running_gunicorn
 from tests.conftest import AES_KEY, APP_ID, OLD_AES_KEY, TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def gunicorn_url(redis_url, community_id):
-    port = free_port()
+def gunicorn_url(redis_url, community_id, tmp_path):
     env = {
         **os.environ,
         "WECHAT_TOKEN": TOKEN,
@@ -32,35 +30,9 @@ def gunicorn_url(redis_url, community_id):
         "REDIS_URL": redis_url,
         "COMMUNITY_ID": community_id,
     }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn), "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("gunicorn exited: " + process.stderr.read().decode()[-2000:])
-        try:
-            if requests.get(url + "/healthz", timeout=1).status_code == 200:
-                return
-        except requests.RequestException:  # not listening yet, or still loading
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not become healthy")
+    options = ["-w", "2", "--threads", "4"]
+    with running_gunicorn("wsgi:app", env, options, tmp_path / "gunicorn.log", timeout=30) as server:
+        yield server.url
 
 
 def test_every_protocol_point_through_gunicorn(gunicorn_url, capsys):

@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +25,8 @@ import requests
 
 from bot.config import new_aes_key
 from bot.playground.wxclient import WeChatServer
-from bot.scripts.redis_server import PrivateRedis, free_port
+from bot.scripts.gunicorn_server import running_gunicorn
+from bot.scripts.redis_server import PrivateRedis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,29 +56,14 @@ def redis_for_bench():
 
 
 @contextmanager
-def gunicorn(env: dict, workers: int, threads: int):
-    port = free_port()
-    binary = Path(sys.executable).with_name("gunicorn")
-    args = [str(binary), "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}", "wsgi:app"]
-    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def wait_healthy(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/healthz", timeout=1).ok:
-                return
-        except requests.RequestException:  # not listening yet, or still loading
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not become healthy")
+def gunicorn(env: dict, workers: int, threads: int) -> Iterator[str]:
+    """The bot under gunicorn until the block ends; yields its URL."""
+    options = ["-w", str(workers), "--threads", str(threads)]
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_gunicorn("wsgi:app", env, options, Path(tmp) / "gunicorn.log") as server,
+    ):
+        yield server.url
 
 
 def one_request(session: requests.Session, url: str, wechat: WeChatServer, i: int) -> float:

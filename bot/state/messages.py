@@ -69,9 +69,13 @@ class MessagesMixin:
     def take_message(self, msg_key: str, running_ttl: int) -> MessageSlot:
         """SET NX: the first delivery runs the handler; a retry reads the reply or waits."""
         key = self._key(KEY_MESSAGE, key=msg_key)
-        if self.conn.set(key, PENDING, nx=True, ex=running_ttl):
+        took = bool(self.conn.set(key, PENDING, nx=True, ex=running_ttl))
+        return self._slot(took, None if took else self.conn.get(key), msg_key, running_ttl)
+
+    def _slot(self, took: bool, value: str | None, msg_key: str, running_ttl: int) -> MessageSlot:
+        """The slot from SET NX's outcome and, when it failed, the value already there."""
+        if took:
             return MessageSlot(is_first=True)
-        value = self.conn.get(key)
         if value is None:  # the first attempt's slot just expired: take it over
             return self.take_message(msg_key, running_ttl)
         return MessageSlot(is_first=False, reply=None if value == PENDING else value)
@@ -91,15 +95,8 @@ class MessagesMixin:
         ]
         args = [PENDING, running_ttl, RATE_BUCKET_TTL, int(follower), now, PUSH_WINDOW_TTL]
         took, value, count, conversation = self._script(ADMIT_SCRIPT)(keys=keys, args=args)
-        within_rate = count <= rate_limit
-        conversation = json.loads(conversation) if conversation else None
-        if took == 1:
-            slot = MessageSlot(is_first=True)
-        elif value is None:  # the first attempt's slot just expired: take it over
-            slot = self.take_message(msg_key, running_ttl)
-        else:
-            slot = MessageSlot(is_first=False, reply=None if value == PENDING else value)
-        return Admission(slot, within_rate, conversation)
+        slot = self._slot(took == 1, value, msg_key, running_ttl)
+        return Admission(slot, count <= rate_limit, json.loads(conversation) if conversation else None)
 
     def save_reply(self, msg_key: str, reply_json: str, ttl: int, check: CheckTally | None = None) -> None:
         """Keep the reply for retries of this message and, for a scam check, count its verdict:
