@@ -21,7 +21,9 @@ _UNSUBSCRIBE = re.compile(r"退订|回td|拒收请回")
 # Genuine notices protect the reader in words a scammer does not use about his own request:
 # a one-time code sent with "请勿泄露", "如非本人操作请忽略", "工作人员不会向您索取", "请勿点击
 # 陌生链接". Such a message is judged more leniently (see scoring.PROTECTIVE_KEEP).
-_OTP = re.compile(r"(?:验证码|动态码|校验码|动态密码)[为是]?#")
+# The code after the word ("验证码为123456") or just before it ("【美团】892406（登录验证码）");
+# digits are "#" in the compact text.
+_OTP = re.compile(r"(?:验证码|动态码|校验码|动态密码)[为是]?#|#[^#]{0,4}(?:验证码|动态码|校验码|动态密码)")
 _OTP_WARNING = re.compile(r"(?:请勿|切勿)[^。]{0,10}(?:泄露|告诉|告知|转发|透露|提供)")
 _PROTECTIVE = re.compile(
     r"如非本人操作|非本人操作请忽略|不会[^。]{0,8}(?:索取|索要)|不会以任何(?:名义|理由)|不收取任何费用"
@@ -155,7 +157,7 @@ class Detector:
         hits = self.terms.find(compact, pairs)
         found = self.phrases.search(compact, pairs)
         evidence, fired, asked, cued = self._gather(found, hits)
-        cued.update(cue for opening, cue in self.openers if compact.startswith(opening))
+        cued.update(cue for opening, cue in self.openers if _opens_with(compact, opening))
         strange = any(not _official_link(link) for link in norm.extracted["links"])  # see OFFICIAL_DOMAINS
         if strange and "app_download" not in fired and _OPEN_LINK.search(compact):
             fired.append("app_download")
@@ -276,6 +278,11 @@ def _reassuring(compact: str, has_link: bool) -> bool:
     if not has_link and _OWN_APP.search(compact) and len(compact) < 120:
         return True
     return bool(_PROTECTIVE.search(compact)) and len(compact) < 120
+
+
+def _opens_with(compact: str, opening: str) -> bool:
+    """The message opens by calling the reader "哥", "姐"…; "哥们" or "姐妹们" is a friend's banter."""
+    return compact.startswith(opening) and not compact.startswith("们", len(opening))
 
 
 def _present(fired: list[str], cued: set[str], extracted: dict, strange_link: bool) -> set[str]:
