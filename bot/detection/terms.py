@@ -66,6 +66,9 @@ class TermIndex:
 
     def __init__(self, terms: dict[str, list[Owner]], tokenizer: jieba.Tokenizer):
         self.tokenizer = tokenizer
+        # word -> log probability for MessageCuts, valid for the dictionary of this total
+        self._logps: dict[str, float] = {}
+        self._logps_total = tokenizer.total
         self.owners = {
             term: tuple(dict.fromkeys(owners))
             for term, owners in terms.items()
@@ -86,15 +89,18 @@ class TermIndex:
             if BOUNDARY in term and len(parts) == 2:
                 key = (parts[0], parts[1])
                 self.pair_owners[key] = tuple(dict.fromkeys(self.pair_owners.get(key, ()) + tuple(owners)))
-        self.pairs_by_head: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # Each pair as (first, second, what shows the second is present: its head, or the
+        # character itself when it is one), computed here rather than per message.
+        self.pairs_by_head: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         # Pairs whose first word is one character ("借…钱", "加…微信") have no 2-character head;
         # they are few, and each costs one str.find per message.
-        self.short_pairs: list[tuple[str, str]] = []
+        self.short_pairs: list[tuple[str, str, str]] = []
         for first, second in self.pair_owners:
+            pair = (first, second, second[:2])
             if len(first) >= 2:
-                self.pairs_by_head[first[:2]].append((first, second))
+                self.pairs_by_head[first[:2]].append(pair)
             else:
-                self.short_pairs.append((first, second))
+                self.short_pairs.append(pair)
 
     @staticmethod
     def split_pair(term: str) -> tuple[str, ...]:
@@ -104,20 +110,27 @@ class TermIndex:
         """Terms present in text (pairs = its set of 2-character substrings)."""
         hits = []
         warnings: dict[int, bool] = {}
-        cuts = MessageCuts(self.tokenizer, text)  # does no work until a boundary is asked
+        cuts = MessageCuts(self.tokenizer, text, self._word_logps())  # no work until a boundary is asked
         for head in sorted(pairs & self.by_head.keys()):  # fixed order: see phrases.py
             for term in self.by_head[head]:
-                owners = self._owners_at_any(cuts, term, warnings)
-                if owners:
-                    hits.append(TermHit(term, owners))
+                start = text.find(term)
+                if start >= 0:  # most terms that share a head with the message are not in it
+                    owners = self._owners_at_any(cuts, term, start, warnings)
+                    if owners:
+                        hits.append(TermHit(term, owners))
         candidates = [p for head in sorted(pairs & self.pairs_by_head.keys()) for p in self.pairs_by_head[head]]
         candidates += [p for p in self.short_pairs if p[0] in text]
-        for first, second in candidates:
-            if second[:2] in pairs if len(second) >= 2 else second in text:
+        for first, second, seen in candidates:
+            if seen in pairs if len(seen) == 2 else seen in text:
                 hit = self._pair_at_any(cuts, first, second, warnings)
                 if hit:
                     hits.append(hit)
         return hits
+
+    def _word_logps(self) -> dict[str, float]:
+        if self.tokenizer.total != self._logps_total:  # words were added since: start afresh
+            self._logps, self._logps_total = {}, self.tokenizer.total
+        return self._logps
 
     def _pair_at_any(
         self, cuts: MessageCuts, first: str, second: str, warnings: dict[int, bool]
@@ -147,12 +160,15 @@ class TermIndex:
             start = text.find(first, start + 1)
         return None
 
-    def _owners_at_any(self, cuts: MessageCuts, term: str, warnings: dict[int, bool]) -> tuple[Owner, ...]:
-        """Owners for which some occurrence of term counts (whole word, not negated)."""
+    def _owners_at_any(
+        self, cuts: MessageCuts, term: str, start: int, warnings: dict[int, bool]
+    ) -> tuple[Owner, ...]:
+        """Owners for which some occurrence of term counts (whole word, not negated); start:
+        its first occurrence."""
         text = cuts.text
         owners = self.owners[term]
         found: list[Owner] = []
-        start, tries = text.find(term), 0
+        tries = 0
         # A word repeated through a long chat: once every owner and ask is found, later
         # occurrences can add nothing.
         while start >= 0 and tries < _MAX_TRIES and len(found) < self.reportable[term]:

@@ -81,6 +81,11 @@ _HAN_RUN = jieba.re_han_default
 _ENG = jieba.re_eng
 
 
+def _is_eng(char: str) -> bool:
+    """_ENG.match for one character, without a regex call (this runs per boundary question)."""
+    return char.isascii() and char.isalnum()
+
+
 class MessageCuts:
     """Answers is_whole for one message, with exactly the cuts jieba's tokenizer.cut(snippet,
     HMM=False) would make of each snippet around a word.
@@ -92,12 +97,17 @@ class MessageCuts:
     tie-break) so the cuts are the same.
     """
 
-    def __init__(self, tokenizer: jieba.Tokenizer, text: str):
+    def __init__(self, tokenizer: jieba.Tokenizer, text: str, logps: dict[str, float] | None = None):
+        """logps: word -> log probability, a cache the caller may share between the messages of
+        one tokenizer (the same words come back in every message) and must empty when the
+        tokenizer's dictionary changes."""
         self.text = text
         self.freq = tokenizer.FREQ
         self.log_total = math.log(tokenizer.total)
+        self._logps = {} if logps is None else logps
         self._words_at: dict[int, list[tuple[int, float]]] = {}
         self._cuts_of_run: dict[tuple[int, int], set[int]] = {}
+        self._answers: dict[tuple[int, int, int], bool] = {}
 
     def is_whole(self, start: int, end: int, margin: int = 4, loose: bool = False) -> bool:
         """loose: one boundary is enough ("领导" in "上级领导", "我是" in "我是你"), which still
@@ -109,7 +119,15 @@ class MessageCuts:
         return self._is_cut(start, left, right) and self._is_cut(end, left, right)
 
     def _is_cut(self, pos: int, left: int, right: int) -> bool:
-        """Is pos a token boundary when text[left:right] is cut?"""
+        """Is pos a token boundary when text[left:right] is cut? (A quarter of the questions
+        come twice: a cue word asked strictly then loosely, pairs sharing a first word.)"""
+        key = (pos, left, right)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = self._work_out_cut(pos, left, right)
+        return answer
+
+    def _work_out_cut(self, pos: int, left: int, right: int) -> bool:
         if pos <= left or pos >= right or not self._may_straddle(pos, left, right):
             return True
         for run in _HAN_RUN.finditer(self.text, left, right):
@@ -121,16 +139,17 @@ class MessageCuts:
         """Could a token of text[left:right] run across pos: a dictionary word that does, or
         two letters that jieba would glue into one token?"""
         text, freq = self.text, self.freq
-        if _ENG.match(text, pos - 1) and _ENG.match(text, pos):
+        if _is_eng(text[pos - 1]) and _is_eng(text[pos]):
             return True
         for start in range(left, pos):
             # FREQ holds every prefix of every word (with frequency 0), so the scan from start
             # stops at the first fragment that no word begins with: usually text[start:pos+1].
-            last = pos
-            while last < right and text[start : last + 1] in freq:
-                if freq[text[start : last + 1]]:
+            for last in range(pos, right):
+                count = freq.get(text[start : last + 1])
+                if count is None:
+                    break
+                if count:
                     return True
-                last += 1
         return False
 
     def _run_cuts(self, start: int, end: int) -> set[int]:
@@ -141,31 +160,41 @@ class MessageCuts:
         return cuts
 
     def _route_cuts(self, start: int, end: int) -> set[int]:
-        route = self._best_route(start, end)
+        token_end = self._best_route(start, end)
         cuts: set[int] = set()
         pos, gluing = start, False
         while pos < end:
-            nxt = route[pos]
-            single_eng = nxt == pos + 1 and _ENG.match(self.text, pos)
+            nxt = token_end[pos - start]
+            single_eng = nxt == pos + 1 and _is_eng(self.text[pos])
             if not (gluing and single_eng):
                 cuts.add(pos)
-            gluing = bool(single_eng)
+            gluing = single_eng
             pos = nxt
         return cuts
 
-    def _best_route(self, start: int, end: int) -> dict[int, int]:
-        """position -> end of the token that starts there on jieba's most probable path."""
-        best: dict[int, tuple[float, int]] = {end: (0.0, 0)}
+    def _best_route(self, start: int, end: int) -> list[int]:
+        """[pos - start] -> end of the token that starts at pos on jieba's most probable path.
+        jieba's calc: max over (logp + value after the word, last index); ties go to the longer
+        word. Lists and a plain loop instead of max() over tuples: this runs per straddled cut."""
+        value = [0.0] * (end - start + 1)
+        token_end = [0] * (end - start)
         for pos in range(end - 1, start - 1, -1):
-            words = [(last, logp) for last, logp in self._words_from(pos) if last < end]
-            if not words:
-                words = [(pos, self._logp(self.text[pos]))]
-            best[pos] = max((logp + best[last + 1][0], last) for last, logp in words)
-        return {pos: last + 1 for pos, (_, last) in best.items() if pos < end}
+            best, best_last = None, pos
+            for last, logp in self._words_from(pos):
+                if last >= end:
+                    break  # ascending: the rest run past the snippet
+                candidate = logp + value[last + 1 - start]
+                if best is None or candidate >= best:  # >=: equal values go to the larger last
+                    best, best_last = candidate, last
+            if best is None:
+                best = self._logp(self.text[pos]) + value[pos + 1 - start]
+            value[pos - start] = best
+            token_end[pos - start] = best_last + 1
+        return token_end
 
     def _words_from(self, pos: int) -> list[tuple[int, float]]:
         """(last index, log probability) of each dictionary word starting at pos, as jieba's
-        get_DAG finds them (its prefix entries have frequency 0 and are not words)."""
+        get_DAG finds them (its prefix entries have frequency 0 and are not words); ascending."""
         words = self._words_at.get(pos)
         if words is None:
             words = []
@@ -183,4 +212,7 @@ class MessageCuts:
         return words
 
     def _logp(self, word: str) -> float:
-        return math.log(self.freq.get(word) or 1) - self.log_total
+        logp = self._logps.get(word)
+        if logp is None:
+            logp = self._logps[word] = math.log(self.freq.get(word) or 1) - self.log_total
+        return logp
