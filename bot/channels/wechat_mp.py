@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, Response, current_app, request
-from wechatpy.replies import TextReply
 
 from bot.channels.common import handle, plain, refusal
 from bot.channels.wxcrypto import (
@@ -154,13 +153,15 @@ def _dedupe_key(fields: dict[str, str], user: str, created: str, event: str) -> 
 
 
 def reply_xml(reply: Reply, msg: Incoming, now: float) -> str:
-    """The passive text reply, from our account back to the sender; nothing can break its CDATA."""
-    return TextReply(
-        source=cdata_safe(msg.account),
-        target=cdata_safe(msg.user),
-        time=int(now),
-        content=cdata_safe(fit_reply(reply.text)),
-    ).render()
+    """The passive text reply, from our account back to the sender; nothing can break its CDATA.
+    Laid out exactly as wechatpy's TextReply renders it (a template: a tenth of the cost)."""
+    return (
+        "<xml>\n<MsgType><![CDATA[text]]></MsgType>\n"
+        f"<Content><![CDATA[{cdata_safe(fit_reply(reply.text))}]]></Content>\n"
+        f"<FromUserName><![CDATA[{cdata_safe(msg.account)}]]></FromUserName>\n"
+        f"<ToUserName><![CDATA[{cdata_safe(msg.user)}]]></ToUserName>\n"
+        f"<CreateTime>{int(now)}</CreateTime>\n</xml>"
+    )
 
 
 def render_reply(reply: Reply, msg: Incoming, key: AesKey | None, nonce: str, services) -> Response:
