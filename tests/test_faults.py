@@ -62,6 +62,16 @@ def test_redis_down_then_back_files_every_held_report_once(world, durable_redis,
     assert {e["recipient"] for e in told} == {"inf1", "inf2"}
 
 
+def test_after_a_restart_the_next_message_is_handled_normally(world, durable_redis, caplog):
+    """A connection closed by the restart is replaced before anything is sent: no degraded answer."""
+    app, chat, _ = world
+    assert "诈骗" in chat.send(SCAM, user="resident")
+    durable_redis.stop_process()
+    durable_redis.start_again()
+    chat.send(SCAM, user="resident")
+    assert "degraded" not in caplog.text
+
+
 def test_replay_is_exactly_once_even_if_the_journal_is_replayed_again(world, durable_redis):
     app, chat, _ = world
     ctx = app.extensions["fanzha"].ctx

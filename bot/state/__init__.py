@@ -7,6 +7,9 @@ configuration or the environment.
 
 from __future__ import annotations
 
+import os
+import threading
+
 import redis
 
 from bot.state.accounts import AccountsMixin
@@ -43,12 +46,32 @@ class State(
         self.conn = conn
         self.community = community_id
         self._scripts: dict[str, object] = {}
+        self._local = threading.local()
 
     def _script(self, source: str):
         """A Lua script, sent once and run by its SHA afterwards (redis-py reloads it if needed)."""
         if source not in self._scripts:
             self._scripts[source] = self.conn.register_script(source)
         return self._scripts[source]
+
+    def _pinned(self) -> redis.Redis:
+        """This thread's own connection from the shared pool, for the two round trips of every
+        message: it skips redis-py's checkout and return of a pooled connection (measured: 0.03 ms
+        a message, of the 0.45 ms the webhook spends outside detection). Taken lazily, so after
+        any fork; one per thread, as gunicorn's threads would each hold one from the pool anyway."""
+        pid, client = getattr(self._local, "pinned", (None, None))
+        if pid != os.getpid():
+            client = redis.Redis(connection_pool=self.conn.connection_pool, single_connection_client=True)
+            self._local.pinned = (os.getpid(), client)
+        # What the pool checks at each checkout: a connection with something to read (closed by a
+        # Redis that restarted) is made anew BEFORE a command is sent; a command is never resent.
+        try:
+            stale = client.connection.can_read()
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            stale = True
+        if stale:
+            client.connection.disconnect()
+        return client
 
     def _key(self, template: str, **parts: str) -> str:
         return template.format(c=self.community, **parts)
