@@ -79,6 +79,10 @@ class Detector:
                 self.combos_by_first[ingredient].append(position)
         terms = self._collect_terms()
         self.openers = self._collect_openers()
+        # by first character: a message can only open with the few that share its first one
+        self.openers_by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for opening, cue in self.openers:
+            self.openers_by_first[opening[0]].append((opening, cue))
         # Phrasings are cut with keywords and signal words only: cue words ("我是", "还你") are
         # everyday words, and letting them regroup jieba's cuts would shift every similarity.
         # They join the same tokenizer afterwards, for the whole-word checks of TermIndex.
@@ -157,7 +161,8 @@ class Detector:
         hits = self.terms.find(compact, pairs)
         found = self.phrases.search(compact, pairs)
         evidence, fired, asked, cued = self._gather(found, hits)
-        cued.update(cue for opening, cue in self.openers if _opens_with(compact, opening))
+        openers = self.openers_by_first.get(compact[:1], ())
+        cued.update(cue for opening, cue in openers if _opens_with(compact, opening))
         strange = any(not _official_link(link) for link in norm.extracted["links"])  # see OFFICIAL_DOMAINS
         if strange and "app_download" not in fired and _OPEN_LINK.search(compact):
             fired.append("app_download")
