@@ -66,9 +66,6 @@ class TermIndex:
 
     def __init__(self, terms: dict[str, list[Owner]], tokenizer: jieba.Tokenizer):
         self.tokenizer = tokenizer
-        # word -> log probability for MessageCuts, valid for the dictionary of this total
-        self._logps: dict[str, float] = {}
-        self._logps_total = tokenizer.total
         self.owners = {
             term: tuple(dict.fromkeys(owners))
             for term, owners in terms.items()
@@ -110,7 +107,7 @@ class TermIndex:
         """Terms present in text (pairs = its set of 2-character substrings)."""
         hits = []
         warnings: dict[int, bool] = {}
-        cuts = MessageCuts(self.tokenizer, text, self._word_logps())  # no work until a boundary is asked
+        cuts = MessageCuts(self.tokenizer, text)  # does no work until a boundary is asked
         for head in sorted(pairs & self.by_head.keys()):  # fixed order: see phrases.py
             for term in self.by_head[head]:
                 start = text.find(term)
@@ -126,11 +123,6 @@ class TermIndex:
                 if hit:
                     hits.append(hit)
         return hits
-
-    def _word_logps(self) -> dict[str, float]:
-        if self.tokenizer.total != self._logps_total:  # words were added since: start afresh
-            self._logps, self._logps_total = {}, self.tokenizer.total
-        return self._logps
 
     def _pair_at_any(
         self, cuts: MessageCuts, first: str, second: str, warnings: dict[int, bool]

@@ -97,14 +97,10 @@ class MessageCuts:
     tie-break) so the cuts are the same.
     """
 
-    def __init__(self, tokenizer: jieba.Tokenizer, text: str, logps: dict[str, float] | None = None):
-        """logps: word -> log probability, a cache the caller may share between the messages of
-        one tokenizer (the same words come back in every message) and must empty when the
-        tokenizer's dictionary changes."""
+    def __init__(self, tokenizer: jieba.Tokenizer, text: str):
         self.text = text
         self.freq = tokenizer.FREQ
         self.log_total = math.log(tokenizer.total)
-        self._logps = {} if logps is None else logps
         self._words_at: dict[int, list[tuple[int, float]]] = {}
         self._cuts_of_run: dict[tuple[int, int], set[int]] = {}
         self._answers: dict[tuple[int, int, int], bool] = {}
@@ -138,19 +134,12 @@ class MessageCuts:
     def _may_straddle(self, pos: int, left: int, right: int) -> bool:
         """Could a token of text[left:right] run across pos: a dictionary word that does, or
         two letters that jieba would glue into one token?"""
-        text, freq = self.text, self.freq
+        text = self.text
         if _is_eng(text[pos - 1]) and _is_eng(text[pos]):
             return True
-        for start in range(left, pos):
-            # FREQ holds every prefix of every word (with frequency 0), so the scan from start
-            # stops at the first fragment that no word begins with: usually text[start:pos+1].
-            for last in range(pos, right):
-                count = freq.get(text[start : last + 1])
-                if count is None:
-                    break
-                if count:
-                    return True
-        return False
+        # From the word lists of the positions before pos, which the neighbouring questions
+        # and the route share: FREQ is large, and each of its lookups is likely a cache miss.
+        return any(pos <= last < right for start in range(left, pos) for last, _ in self._words_from(start))
 
     def _run_cuts(self, start: int, end: int) -> set[int]:
         """Token boundaries inside text[start:end] (one run), as jieba's __cut_DAG_NO_HMM."""
@@ -197,22 +186,15 @@ class MessageCuts:
         get_DAG finds them (its prefix entries have frequency 0 and are not words); ascending."""
         words = self._words_at.get(pos)
         if words is None:
-            words = []
+            words = self._words_at[pos] = []
             text, freq = self.text, self.freq
-            last = pos
-            fragment = text[pos]
-            while fragment in freq:
-                if freq[fragment]:
-                    words.append((last, self._logp(fragment)))
-                last += 1
-                if last >= len(text):
+            for last in range(pos, len(text)):
+                count = freq.get(text[pos : last + 1])  # FREQ holds every prefix of every word
+                if count is None:
                     break
-                fragment = text[pos : last + 1]
-            self._words_at[pos] = words
+                if count:
+                    words.append((last, math.log(count) - self.log_total))
         return words
 
     def _logp(self, word: str) -> float:
-        logp = self._logps.get(word)
-        if logp is None:
-            logp = self._logps[word] = math.log(self.freq.get(word) or 1) - self.log_total
-        return logp
+        return math.log(self.freq.get(word) or 1) - self.log_total
