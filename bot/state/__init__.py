@@ -63,14 +63,17 @@ class State(
         if pid != os.getpid():
             client = redis.Redis(connection_pool=self.conn.connection_pool, single_connection_client=True)
             self._local.pinned = (os.getpid(), client)
-        # What the pool checks at each checkout: a connection with something to read (closed by a
-        # Redis that restarted) is made anew BEFORE a command is sent; a command is never resent.
+        # What the pool does at each checkout: connect if need be (an unreachable Redis fails here,
+        # once), and make anew a connection with something to read (closed by a Redis that
+        # restarted) BEFORE a command is sent; a command is never resent.
+        connection = client.connection
+        connection.connect()
         try:
-            stale = client.connection.can_read()
+            stale = connection.can_read()
         except (redis.ConnectionError, redis.TimeoutError, OSError):
             stale = True
         if stale:
-            client.connection.disconnect()
+            connection.disconnect()
         return client
 
     def _key(self, template: str, **parts: str) -> str:
