@@ -63,7 +63,8 @@ def test_redis_down_then_back_files_every_held_report_once(world, durable_redis,
 
 
 def test_after_a_restart_the_next_message_is_handled_normally(world, durable_redis, caplog):
-    """A connection closed by the restart is replaced before anything is sent: no degraded answer."""
+    """The connection the restart closed is replaced before anything is sent, and the scripts it lost
+    are loaded again: no degraded answer."""
     app, chat, _ = world
     assert "诈骗" in chat.send(SCAM, user="resident")
     durable_redis.stop_process()

@@ -94,7 +94,7 @@ class MessagesMixin:
             self._key(KEY_CS_WINDOW, user=user),
         ]
         args = [PENDING, running_ttl, RATE_BUCKET_TTL, int(follower), now, PUSH_WINDOW_TTL]
-        took, value, count, conversation = self._script(ADMIT_SCRIPT)(keys, args, self._pinned())
+        took, value, count, conversation = self._run_script(ADMIT_SCRIPT, keys, args)
         slot = self._slot(took == 1, value, msg_key, running_ttl)
         return Admission(slot, count <= rate_limit, json.loads(conversation) if conversation else None)
 
@@ -105,8 +105,7 @@ class MessagesMixin:
         keys = [self._key(KEY_MESSAGE, key=msg_key), self._key(KEY_CHECKS_BY_DAY, day=day)]
         verdict = f"verdict:{check.verdict}" if check else ""
         type_field = f"type:{check.type_id}" if check and check.type_id else ""
-        args = [reply_json, ttl, verdict, type_field, CHECK_STATS_TTL]
-        self._script(SAVE_REPLY_SCRIPT)(keys, args, self._pinned())
+        self._run_script(SAVE_REPLY_SCRIPT, keys, [reply_json, ttl, verdict, type_field, CHECK_STATS_TTL])
 
     def wait_for_reply(self, msg_key: str, running_ttl: int, timeout: float) -> MessageSlot:
         """A retry that arrives while the first attempt runs: poll briefly for its reply."""
