@@ -101,8 +101,8 @@ class PhraseIndex:
         """phrasing index -> (best similarity 0..100, start of the window it was found in)."""
         starts = window_starts(len(text))
         best: dict[int, tuple[float, int]] = {}
-        for k, candidates in self._candidates(self._words_per_window(text, starts, pairs)):
-            for share, i in candidates:
+        for k, words in sorted(self._words_per_window(text, starts, pairs).items()):
+            for share, i in self._candidates(words):
                 if share > best.get(i, (0.0, 0))[0]:
                     best[i] = (share, k)
         result = {i: (100.0 * share, starts[k]) for i, (share, k) in best.items()}
@@ -136,31 +136,16 @@ class PhraseIndex:
                     pos = text.find(word, pos + 1)
         return per_window
 
-    def _candidates(self, per_window: dict[int, set[str]]) -> list[tuple[int, list[tuple[float, int]]]]:
-        """(window, [(share of weight present, phrasing)...]) for the best phrasings of each
-        window, windows in order. All windows in one bincount (window k counts into bins
-        k * n ... k * n + n - 1): a long message costs a few numpy calls, not a few per window."""
-        windows = sorted(per_window)
-        if not windows:
-            return []
-        # Words in a fixed order: the same float additions, the same share every time.
-        ordered = [sorted(per_window[k]) for k in windows]
-        ids = np.concatenate([self.ids[w] for words in ordered for w in words])
-        weights = np.concatenate([self.weights[w] for words in ordered for w in words])
-        n = len(self.phrasings)
-        if len(windows) > 1:
-            sizes = [sum(len(self.ids[w]) for w in words) for words in ordered]
-            ids = ids + np.repeat(np.arange(len(windows)) * n, sizes)
-        shares = np.bincount(ids, weights=weights, minlength=len(windows) * n).reshape(len(windows), n)
-        shares /= self.totals
-        return [(k, self._best_of_window(row)) for k, row in zip(windows, shares, strict=True)]
-
-    @staticmethod
-    def _best_of_window(share: np.ndarray) -> list[tuple[float, int]]:
+    def _candidates(self, words: set[str]) -> list[tuple[float, int]]:
+        """(share of weight present, phrasing) for the best phrasings of one window."""
+        ordered = sorted(words)  # a fixed order of float additions: the same share every time
+        ids = np.concatenate([self.ids[w] for w in ordered])
+        weights = np.concatenate([self.weights[w] for w in ordered])
+        share = np.bincount(ids, weights=weights, minlength=len(self.phrasings)) / self.totals
         hit = np.flatnonzero(share >= MIN_CONTAINMENT)
         if len(hit) > MAX_CANDIDATES:
             hit = hit[np.argpartition(share[hit], -MAX_CANDIDATES)[-MAX_CANDIDATES:]]
-        return list(zip(share[hit].tolist(), hit.tolist(), strict=True))
+        return [(float(share[i]), int(i)) for i in hit]
 
     def aligned_text(self, index: int, text: str, start: int) -> str:
         """The part of the message a phrasing matched, to show the resident as evidence:
