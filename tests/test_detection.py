@@ -324,3 +324,28 @@ def test_scam_needs_naming_an_unknown_cue_is_an_error_with_its_line(tmp_path):
     with pytest.raises(PatternFileError, match="nosuch") as err:
         load_library(bad)
     assert err.value.line == text[: text.index(marker)].count("\n") + 2
+
+
+def test_a_caller_from_the_anti_fraud_centre_is_not_a_warning(real_detector):
+    """"我是市反诈中心的民警" is a title the scammer claims; "国家反诈中心提醒" is a real warning."""
+    claim = real_detector.check("你好，我是市反诈中心的民警，你的账户要做资金安全检测，请把钱转到我们的监管账户")
+    assert claim.verdict == "scam" and claim.type == "fake_police"
+    assert real_detector.check("国家反诈中心提醒您：公检法机关不会让你把钱转到所谓安全账户。").verdict == "safe"
+
+
+def test_a_protective_phrase_does_not_excuse_a_whole_scam_story(real_detector):
+    """Scammers borrow "如非本人操作" too: with a combo matched, the phrase takes nothing off."""
+    story = real_detector.check(
+        "【某音】系统检测到您的小店被误开通，每月将自动扣费699元，如非本人操作请今天致电4007001234取消"
+    )
+    assert story.flagged and story.breakdown["combos"]
+    assert real_detector.check("【某某银行】您尾号1234的卡已开通短信提醒，如非本人操作请致电95588。").verdict == "safe"
+
+
+def test_everyday_notices_that_reassure_stay_safe(real_detector):
+    for text in (
+        "【外卖平台】573920（登录验证码），请勿泄露于他人，5分钟内有效。",
+        "各位业主：本月水费可在物业前台或自来水公司官方公众号缴纳，物业不会单独打电话让你转账。",
+        "哥们，周末球赛去不去？我借了我表哥的车，顺路接你。",
+    ):
+        assert real_detector.check(text).verdict == "safe", text

@@ -26,10 +26,11 @@ _NEGATION = re.compile(
 _LOOKBACK = 8
 # A sentence that names scams as scams ("…都是诈骗", "谨防…骗局") is a warning to the reader,
 # as in anti-fraud posters and police notices; its words are not counted. Scammers' own uses
-# ("你涉嫌诈骗案", "我们不是骗子") and a victim's own words ("我被骗子骗了") are not markers.
+# ("你涉嫌诈骗案", "我们不是骗子"), a victim's own words ("我被骗子骗了") and a caller's title
+# ("我是市反诈中心的民警") are not markers.
 _WARNING = re.compile(
     r"(?<!涉嫌)(?<!不是)(?<!参与)(?<!涉及)(?<!被)(?:诈骗|骗子)(?!案|犯罪|团伙|集团|罪)"
-    r"|骗局|套路|反诈|防骗|防诈|谨防|警惕|上当|受骗"
+    r"|骗局|套路|反诈(?!中心的|中心民警|中心警官)|防骗|防诈|谨防|警惕|上当|受骗"
 )
 # A sensitive word right after a request verb is the scammer's ask ("请提供您的身份证号码",
 # "把验证码发给我", "下载这个APP"); the bare word also turns up in genuine notices ("您尾号
