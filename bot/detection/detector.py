@@ -27,7 +27,7 @@ _OTP = re.compile(r"(?:验证码|动态码|校验码|动态密码)[为是]?#|#[^
 _OTP_WARNING = re.compile(r"(?:请勿|切勿)[^。]{0,10}(?:泄露|告诉|告知|转发|透露|提供)")
 _PROTECTIVE = re.compile(
     r"如非本人操作|非本人操作请忽略|不会[^。]{0,8}(?:索取|索要)|不会以任何(?:名义|理由)|不收取任何费用"
-    r"|请勿点击[^。]{0,4}链接|陌生账户转账|不会[^。]{0,10}(?:让你|要你|要求你|让您|要求您)[^。]{0,4}(?:转账|汇款|付款)"
+    r"|请勿点击[^。]{0,4}链接|陌生账户转账|(?:不会|从不|绝不)[^。]{0,16}(?:索取|索要|让你|要你|要求你|让您|要您|要求您)[^。]{0,8}(?:转账|汇款|付款|验证码|密码)"
 )
 # A genuine courier or shop notice sends you to its own app ("请在顺丰官方APP中修改地址"); a scam
 # sends a link or its own "customer service". Only counted when the message carries no link.

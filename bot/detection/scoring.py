@@ -100,7 +100,7 @@ def signal_score(fired: Iterable[str], weights: dict[str, float], asked: set[str
 MARKETING_KEEP = 0.5
 # A short notice that protects the reader ("请勿泄露", "如非本人操作请忽略") or opens as
 # anti-fraud publicity keeps this share of its score (see detector._reassuring).
-PROTECTIVE_KEEP = 0.6
+PROTECTIVE_KEEP = 0.5
 
 
 def combine(type_score: float, signals: float, has_link: bool, marketing: bool = False) -> float:
