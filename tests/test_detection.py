@@ -353,3 +353,13 @@ def test_everyday_notices_that_reassure_stay_safe(real_detector):
         "各位居民：人口抽样调查员将由社区工作人员陪同入户，本楼为抽中样本，所填个人信息严格保密，不收取任何费用。",
     ):
         assert real_detector.check(text).verdict == "safe", text
+
+
+def test_a_resident_retelling_a_call_still_shows_the_ask(real_detector):
+    """"对方让我下载…" is the scammer's request told in the third person: it weighs as an ask."""
+    compact, pairs = _compact("对方说是快递公司的，让我下载一个APP，说能帮我赔钱")
+    owners = {owner for hit in real_detector.terms.find(compact, pairs) for owner in hit.owners}
+    assert ("ask", "app_download") in owners
+    compact, pairs = _compact("我下载了一个APP，挺好用的")
+    owners = {owner for hit in real_detector.terms.find(compact, pairs) for owner in hit.owners}
+    assert ("ask", "app_download") not in owners

@@ -36,9 +36,11 @@ _WARNING = re.compile(
 # A sensitive word right after a request verb is the scammer's ask ("请提供您的身份证号码",
 # "把验证码发给我", "下载这个APP"); the bare word also turns up in genuine notices ("您尾号
 # 1234的银行卡…"). Such hits are reported with owner kind "ask" so the score can weigh them more.
+# A resident retelling a call puts the ask in the third person ("他让我下载…", "叫我转…").
 _ASK = re.compile(
     r"提供|告诉|告知|报一下|报给|报下|念|读给|发给|发我|发送|输入|填写|填入|添加|加我|加一下|下载|安装"
     r"|转到|转入|汇到|汇入|打到|存到|存入|扫一下|扫码|点击|登录|核对|说一下|给我|拍一?张|上传|开通|开启|打开"
+    r"|让我|叫我|要我|让她|让他|叫她|叫他|要她|要他"
 )
 ASKABLE = frozenset({"transfer", "verification_code", "personal_info", "app_download", "safe_account"})
 _ASK_LOOKBACK = 10
