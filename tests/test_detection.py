@@ -363,3 +363,14 @@ def test_a_resident_retelling_a_call_still_shows_the_ask(real_detector):
     compact, pairs = _compact("我下载了一个APP，挺好用的")
     owners = {owner for hit in real_detector.terms.find(compact, pairs) for owner in hit.owners}
     assert ("ask", "app_download") not in owners
+
+
+def test_a_greeting_after_a_sender_label_still_opens_the_message(real_detector):
+    """"【短信】爷爷，…" is still a grandchild's opening: the label is the phone's, not the writer's."""
+    from bot.detection.detector import _after_sender_tag
+
+    text = "【短信】爷爷我手机摔坏了，用的同学手机，学校今天要交实训费三千，您转到我同学微信上，别告诉我爸"
+    assert _after_sender_tag(text, _compact(text)[0]).startswith("爷爷")
+    note = "（和我哥的聊天）哥：能不能先借我两万"  # a resident's own note is not a phone's label
+    assert _after_sender_tag(note, _compact(note)[0]) == _compact(note)[0]
+    assert real_detector.check(text).flagged

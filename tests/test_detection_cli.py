@@ -101,7 +101,11 @@ def test_our_own_messages_stay_covered(capsys):
     assert evaluate.main([str(ROOT / "eval" / "own_messages.jsonl")]) == 0
     out = capsys.readouterr().out.splitlines()
     recall, fpr = (float(part.split("=")[1]) for part in out[-1].split())
-    assert recall >= 0.95 and fpr == 0.0, out[-1]
+    # Everyday messages: none judged a scam; at most one in two hundred "check first" (the blind
+    # batches hold family members asking to borrow money, which scam_needs deliberately keeps at
+    # "suspicious": the resident is asked to phone them back, not told it is a scam).
+    benign = next(line.split() for line in out if line.startswith("benign "))
+    assert recall >= 0.95 and fpr <= 0.005 and benign[-1] == "0", (out[-1], benign)
     # Issue 3's bar. Since the blind batch joined (its writer's labels, e.g. a fake official
     # asking for an ID card, can fairly be read as identity theft too) the file is at about 0.84.
     agreement = next(line for line in out if "type agreement=" in line)

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 _SYMBOLS = re.compile(r"[\W_]+")
 _UNSUBSCRIBE = re.compile(r"退订|回td|拒收请回")
+# A label in front of the message ("【短信】", "（微信）") that residents or forwarding apps add.
+_SENDER_TAG = re.compile(r"^\s*(?:【[^】]{1,10}】|[（(](?:短信|彩信|微信|QQ|qq|电话|语音|私信)[）)])")
 # Genuine notices protect the reader in words a scammer does not use about his own request:
 # a one-time code sent with "请勿泄露", "如非本人操作请忽略", "工作人员不会向您索取", "请勿点击
 # 陌生链接". Such a message is judged more leniently (see scoring.PROTECTIVE_KEEP).
@@ -161,8 +163,9 @@ class Detector:
         hits = self.terms.find(compact, pairs)
         found = self.phrases.search(compact, pairs)
         evidence, fired, asked, cued = self._gather(found, hits)
-        openers = self.openers_by_first.get(compact[:1], ())
-        cued.update(cue for opening, cue in openers if _opens_with(compact, opening))
+        opening_text = _after_sender_tag(text, compact)
+        openers = self.openers_by_first.get(opening_text[:1], ())
+        cued.update(cue for opening, cue in openers if _opens_with(opening_text, opening))
         strange = any(not _official_link(link) for link in norm.extracted["links"])  # see OFFICIAL_DOMAINS
         if strange and "app_download" not in fired and _OPEN_LINK.search(compact):
             fired.append("app_download")
@@ -285,6 +288,15 @@ def _reassuring(compact: str, has_link: bool) -> bool:
     if not has_link and _OWN_APP.search(compact) and len(compact) < 120:
         return True
     return bool(_PROTECTIVE.search(compact)) and len(compact) < 120
+
+
+def _after_sender_tag(text: str, compact: str) -> str:
+    """The compact text after a leading label, so that "【短信】爷爷，我…" still opens with "爷爷"."""
+    tag = _SENDER_TAG.match(text)
+    if not tag:
+        return compact
+    prefix = normalize_message(tag.group(0)).compact
+    return compact[len(prefix) :] if prefix and compact.startswith(prefix) else compact
 
 
 def _opens_with(compact: str, opening: str) -> bool:

@@ -22,7 +22,7 @@ Owner = tuple[str, str]
 
 _NEGATION = re.compile(
     r"勿|不要|不会|不得|不可|千万别|别给|别把|别信|谨防|警惕|严禁|防范|防止|提防|绝不|从不|切莫|拒绝|以防|小心"
-    r"|无需缴纳|无须缴纳|无需支付|不需要缴纳|不收取|不收任何|无$"
+    r"|无需缴纳|无须缴纳|无需支付|不需要缴纳|不收取|不收任何|无需任何|无$"
 )
 _LOOKBACK = 8
 # A sentence that names scams as scams ("…都是诈骗", "谨防…骗局") is a warning to the reader,
