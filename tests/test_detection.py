@@ -376,3 +376,34 @@ def test_a_greeting_after_a_sender_label_still_opens_the_message(real_detector):
     note = "（和我哥的聊天）哥：能不能先借我两万"  # a resident's own note is not a phone's label
     assert _after_sender_tag(note, _compact(note)[0]) == _compact(note)[0]
     assert real_detector.check(text).flagged
+
+
+def test_advice_no_scammer_gives_makes_a_warning_lenient_even_with_a_whole_story(real_detector):
+    """A community officer retelling a scam (which matches its combo) tells people to come to the
+    police office and ignore such callers: advice that would end the scam. The same story without
+    that advice, told as the caller, stays flagged."""
+    warning = (
+        "各位邻居，我是片区民警小王。最近有人接到电话，对方自称社保局的，说你社保卡被人冒用，"
+        "要把电话转接公安局，再让你把钱转到安全账户。遇到这种电话一律别理，拿不准就到社区警务室问我。"
+    )
+    assert real_detector.check(warning).verdict == "safe"
+    pitch = "您好，这里是社保局，您的社保卡被人冒用，现在把电话转接公安局，请配合把钱转到安全账户。"
+    assert real_detector.check(pitch).flagged
+
+
+def test_a_bare_code_sms_is_safe_but_a_code_to_pass_on_is_not(real_detector):
+    assert real_detector.check("【某某出行】您的登录验证码是583920，5分钟内有效。").verdict == "safe"
+    handover = real_detector.check("【某某出行】您的验证码是583920，请把验证码告诉客服以完成退款。")
+    assert handover.flagged
+
+
+def test_a_sum_asked_for_someone_else_is_a_transfer_request(real_detector):
+    """"借他两万" / "打到他爸账户上": the money goes to a third person, still a request."""
+    verdict = real_detector.check("奶奶，我同学出车祸了在医院，我答应借他两万，你打到他爸账户上，别跟我妈说")
+    assert "transfer" in verdict.signals and verdict.flagged
+
+
+def test_a_changed_wechat_id_is_a_new_channel(real_detector):
+    compact, pairs = _compact("老张我是老刘，微信号换了，原来那个不用了，先借我三千周转一下")
+    owners = {owner for hit in real_detector.terms.find(compact, pairs) for owner in hit.owners}
+    assert ("cue", "new_channel") in owners

@@ -26,10 +26,30 @@ _SENDER_TAG = re.compile(r"^\s*(?:【[^】]{1,10}】|[（(](?:短信|彩信|微�
 # The code after the word ("验证码为123456") or just before it ("【美团】892406（登录验证码）");
 # digits are "#" in the compact text.
 _OTP = re.compile(r"(?:验证码|动态码|校验码|动态密码)[为是]?#|#[^#]{0,4}(?:验证码|动态码|校验码|动态密码)")
+# A short SMS that only delivers a code ("您的登录验证码是330192，10分钟内有效") asks for nothing.
+_OTP_DELIVERED = re.compile(r"(?:验证码|动态码|校验码|动态密码)[为是:]?#")
+_SHORT_CODE_SMS = 80
+# ...unless it also asks to pass the code on ("把验证码告诉客服", "验证码发给我").
+_CODE_HANDOVER = re.compile(
+    r"(?:告诉|告知|发给|发我|报给|提供|念给|读给|转发|截图)[^。]{0,8}(?:验证码|动态码|校验码)"
+    r"|(?:验证码|动态码|校验码)[^。]{0,8}(?:告诉|告知|发给|发我|报给|提供给|念给|读给|转发|截图)"
+)
 _OTP_WARNING = re.compile(r"(?:请勿|切勿)[^。]{0,10}(?:泄露|告诉|告知|转发|透露|提供)")
 _PROTECTIVE = re.compile(
     r"如非本人操作|非本人操作请忽略|不会[^。]{0,8}(?:索取|索要)|不会以任何(?:名义|理由)|不收取任何费用"
     r"|请勿点击[^。]{0,4}链接|陌生账户转账|(?:不会|从不|绝不)[^。]{0,16}(?:索取|索要|让你|要你|要求你|让您|要您|要求您)[^。]{0,8}(?:转账|汇款|付款|验证码|密码)"
+)
+# Advice that would end the scam, which no scammer gives about his own call or request: ignore
+# whoever asks, call me back to check, ask at the police office, 96110, "we are coming to your
+# door now" (a genuine officer stopping a transfer; a scammer never comes). Not among them: "hang up"
+# and "call your family" (in phone calls the victim says "我先挂了", "我先给家里打个电话问问")
+# and "call us to verify" (the scammer's own number).
+# Warnings from family, teachers and community police say it; a protective notice is judged
+# more leniently even when it retells a whole scam story (which matches combos).
+_COUNTER_ADVICE = re.compile(
+    r"一律别理|一律不要理|一律不理|别理他|不用理他"
+    r"|(?<!拨)打我(?!们)[^。]{0,6}(?:确认|核实)"
+    r"|警务室|96110|(?:马上|这就|现在|立刻)(?:到|去|上|过去)(?:您|你)家(?![^。]{0,6}(?:抓|逮捕|拘留|带走))"
 )
 # A genuine courier or shop notice sends you to its own app ("请在顺丰官方APP中修改地址"); a scam
 # sends a link or its own "customer service". Only counted when the message carries no link.
@@ -45,7 +65,7 @@ _OPEN_LINK = re.compile(r"点击|点开|点此|登录|登陆|访问|打开|进�
 # A request to pay a sum, however it is worded: "先转五千给我", "打28万过去", "交三万才放人",
 # "你先充一千". A pay verb right before an amount (digits are "#" in the compact text); "转了
 # 两千" (done, not asked) does not match. It fires the transfer signal like its word list.
-_MONEY_DEMAND = re.compile(r"(?:转|打|汇|交|付|充|存|垫|借)(?:给我|我|给他|过来)?(?:#|[一二两三四五六七八九十百千]{1,3})(?:万|千|百|元|块)")
+_MONEY_DEMAND = re.compile(r"(?:转|打|汇|交|付|充|存|垫|借)(?:给我|我|给他|给她|他|她|过来)?(?:#|[一二两三四五六七八九十百千]{1,3})(?:万|千|百|元|块)")
 # Facts a combo may name (library.FACTS). A phishing SMS sends the reader to a look-alike site
 # or to a "客服" number; a genuine notice names the institution's own domain or its 95xxx line.
 # Only whole official domains count: "10086-jf.cn" is not 10086.cn.
@@ -220,7 +240,7 @@ class Detector:
         score = scoring.combine(type_score, signals, strange_link, marketing)
         # A whole scam story (a combo) outweighs a protective phrase: scammers borrow "如非本人
         # 操作" and "请勿泄露" to look genuine.
-        if not combos and _reassuring(norm.compact, bool(extracted["links"])):
+        if _COUNTER_ADVICE.search(norm.compact) or (not combos and _reassuring(norm.compact, bool(extracted["links"]))):
             score *= scoring.PROTECTIVE_KEEP
         verdict = scoring.verdict_for(score, self.thresholds)
         scam_type = self.types.get(best_type) if best_type and verdict != SAFE else None
@@ -279,11 +299,14 @@ class Detector:
 
 
 def _reassuring(compact: str, has_link: bool) -> bool:
-    """A one-time-code SMS that warns not to share it, a notice that opens as publicity, or a
-    short notice that sends the reader to the company's own app (and carries no link of its own)."""
+    """A one-time code delivered (warning not to share it, or simply not asked for back), a notice
+    that opens as publicity, or a short notice that sends the reader to the company's own app (and
+    carries no link of its own)."""
     if _PUBLICITY_LEAD.search(compact[:_PUBLICITY_SPAN]):
         return True
     if _OTP.search(compact) and (_OTP_WARNING.search(compact) or _PROTECTIVE.search(compact)):
+        return True
+    if len(compact) < _SHORT_CODE_SMS and _OTP_DELIVERED.search(compact) and not _CODE_HANDOVER.search(compact):
         return True
     if not has_link and _OWN_APP.search(compact) and len(compact) < 120:
         return True

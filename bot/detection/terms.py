@@ -42,6 +42,8 @@ _ASK = re.compile(
     r"|转到|转入|汇到|汇入|打到|存到|存入|扫一下|扫码|点击|登录|核对|说一下|给我|拍一?张|上传|开通|开启|打开"
     r"|让我|叫我|要我|让她|让他|叫她|叫他|要她|要他"
 )
+# ...or the word comes first and the handing over right after it ("把验证码告诉客服", "卡号发我").
+_HANDED_OVER = re.compile(r"[^。]{0,2}(?:告诉|告知|发给|发我|报给|念给|读给|提供给|转发给|截图发)")
 ASKABLE = frozenset({"transfer", "verification_code", "personal_info", "app_download", "safe_account"})
 _ASK_LOOKBACK = 10
 # A pair that starts with a request ("提供…卡号", "告诉…密码") is an ask by itself. Downloading
@@ -150,7 +152,7 @@ class TermIndex:
                 spans = ((start, end_first), (found, found + len(second)))
                 owners = _counting_owners(cuts, spans, self.pair_owners[(first, second)])
             if owners:
-                if _asked(text, start) or _ASK_PAIR.fullmatch(first):
+                if _asked(text, start, found + len(second)) or _ASK_PAIR.fullmatch(first):
                     owners += tuple(("ask", o[1]) for o in owners if o[0] == "sig" and o[1] in ASKABLE)
                 return TermHit(text[start : found + len(second)], owners)
             start = text.find(first, start + 1)
@@ -175,7 +177,7 @@ class TermIndex:
             if counting:
                 negated = _negated(text, start)
                 found.extend(o for o in counting if o not in found and (not negated or o in NEGATION_EXEMPT))
-                if not negated and _asked(text, start):
+                if not negated and _asked(text, start, start + len(term)):
                     found.extend(
                         ("ask", o[1]) for o in counting if o[1] in ASKABLE and ("ask", o[1]) not in found
                     )
@@ -202,9 +204,9 @@ def _whole(cuts: MessageCuts, start: int, end: int, loose: bool = False) -> bool
     return end - start > _CHECK_BOUNDARY_MAX_LEN or cuts.is_whole(start, end, loose=loose and end - start > 1)
 
 
-def _asked(text: str, start: int) -> bool:
+def _asked(text: str, start: int, end: int) -> bool:
     window = text[max(0, start - _ASK_LOOKBACK) : start].rsplit(BOUNDARY, 1)[-1]
-    return bool(_ASK.search(window))
+    return bool(_ASK.search(window) or _HANDED_OVER.match(text, end))
 
 
 def _negated(text: str, start: int) -> bool:
