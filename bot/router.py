@@ -15,7 +15,7 @@ import redis
 
 from bot import texts
 from bot.messages import Incoming, Reply
-from bot.state import reply_from_json, reply_to_json
+from bot.state import ReadyReply, reply_from_json, reply_to_json
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,11 @@ class Route:
     name: str
     when: Callable[[Incoming, Any], bool]
     handle: Callable[[Incoming, Any], Reply]
+    # The same answer without any Redis, or None when this message needs state after all. The
+    # router computes it BEFORE admission so that, for a sender with no open conversation, the
+    # admission keeps it in its own round trip (one Redis round trip per message, not two).
+    # It must not touch Redis: it also runs for retries and over-the-rate messages, unused.
+    speculate: Callable[[Incoming, Any], Reply | None] | None = None
 
 
 class Router:
@@ -39,11 +44,14 @@ class Router:
         self.on_healthy = on_healthy  # called when Redis answers (e.g. replay the held journal)
 
     def dispatch(self, msg: Incoming, ctx: Any) -> Reply:
-        """Answer a message exactly once; a retry of it gets the first attempt's reply."""
+        """Answer a message exactly once; a retry of it gets the first attempt's reply. A reply
+        made without state is kept by the admission itself: one round trip (`Route.speculate`)."""
         follower = msg.channel == "mp" and msg.event != "unsubscribe"
+        ready = self.speculate(msg, ctx)
+        keep = self._to_keep(ready, ctx)
         try:
             admission = ctx.state.admit_message(
-                msg.msg_id, RUNNING_TTL, msg.channel, msg.user, ctx.clock(), USER_RATE_LIMIT, follower
+                msg.msg_id, RUNNING_TTL, msg.channel, msg.user, ctx.clock(), USER_RATE_LIMIT, follower, keep
             )
             slot, within_rate = admission.slot, admission.within_rate
             if not slot.is_first and slot.reply is None:
@@ -54,6 +62,8 @@ class Router:
             log.warning("redis unavailable; handling %s in degraded mode", msg.msg_id)
             return self.run(msg, ctx, self.degraded or self.routes)
         self._when_healthy(ctx)
+        if admission.answered:  # the ready reply is kept for retries and counted: done
+            return ready
         if slot.reply is not None:
             return Reply(reply_from_json(slot.reply))
         if not slot.is_first:
@@ -65,14 +75,26 @@ class Router:
         self._remember(msg, ctx, reply)
         return reply
 
+    def speculate(self, msg: Incoming, ctx: Any) -> Reply | None:
+        """The answer, made without Redis, when the route that takes this message (with no open
+        conversation) can make it so; None otherwise. A failure answers politely, as `run` does."""
+        if not any(route.speculate for route in self.routes):
+            return None  # e.g. the staff router: its matchers are not run twice
+        return self._answer(msg, ctx, self.routes, lambda route: route.speculate)
+
     def run(self, msg: Incoming, ctx: Any, routes: Sequence[Route] | None = None) -> Reply:
+        return self._answer(msg, ctx, self.routes if routes is None else routes, lambda route: route.handle)
+
+    def _answer(self, msg: Incoming, ctx: Any, routes: Sequence[Route], using: Callable) -> Reply | None:
+        """Pick the route, then answer with the function `using(route)` gives (None: no answer)."""
         name = "matcher"
         try:
-            route = self.pick(msg, ctx, self.routes if routes is None else routes)
+            route = self.pick(msg, ctx, routes)
             if route is None:
                 return Reply()
             name = route.name
-            return route.handle(msg, ctx)
+            answer = using(route)
+            return answer(msg, ctx) if answer else None
         except Exception:  # the one error path: log the id (never the text), answer politely
             log.exception("%s failed on message %s", name, msg.msg_id)
             return Reply(texts.SORRY)
@@ -90,6 +112,12 @@ class Router:
             self.on_healthy(ctx)
         except (redis.RedisError, OSError, ValueError):
             log.exception("could not replay the held journal yet")
+
+    @staticmethod
+    def _to_keep(ready: Reply | None, ctx: Any) -> ReadyReply | None:
+        if ready is None:
+            return None
+        return ReadyReply(reply_to_json(ready.text), ctx.config.dedupe_ttl, ready.check)
 
     @staticmethod
     def _remember(msg: Incoming, ctx: Any, reply: Reply) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import uuid
 
 import pytest
@@ -139,6 +140,26 @@ class Chat:
 
     def event(self, event: str, user: str = "resident1", key: str = "") -> str:
         return self.deliver(self.wechat.event(user, event, key))
+
+
+def deliver_at_once(app, wechat: WeChatServer, delivery, times: int) -> list[str]:
+    """The same delivery posted by `times` threads at the same moment (WeChat's retries racing the
+    first try, or two web processes); what each was answered."""
+    replies: list[str] = []
+    barrier = threading.Barrier(times)
+
+    def deliver():
+        client = app.test_client()
+        barrier.wait()
+        response = client.post(delivery.path_with_query, data=delivery.body)
+        replies.append(wechat.read_reply(response.get_data()).get("Content", ""))
+
+    threads = [threading.Thread(target=deliver) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return replies
 
 
 @pytest.fixture

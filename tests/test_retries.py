@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 from bot.router import Route
+from tests.conftest import deliver_at_once
 
 SCAM = "您的账户涉嫌洗钱，请立即把资金转入安全账户配合调查，不要告诉家人"
 
@@ -37,21 +37,7 @@ def test_sequential_retry_gets_the_cached_reply(app, chat, wechat):
 
 def test_five_concurrent_deliveries_run_the_handler_once(app, wechat):
     calls = count_handler_calls(app, "scam_check", delay=0.4)
-    delivery = wechat.deliver(wechat.text("u1", SCAM, MsgId=7002))
-    replies: list[str] = []
-    barrier = threading.Barrier(5)
-
-    def deliver():
-        client = app.test_client()
-        barrier.wait()
-        response = client.post(delivery.path_with_query, data=delivery.body)
-        replies.append(wechat.read_reply(response.get_data()).get("Content", ""))
-
-    threads = [threading.Thread(target=deliver) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    replies = deliver_at_once(app, wechat, wechat.deliver(wechat.text("u1", SCAM, MsgId=7002)), times=5)
     assert calls == ["mp:7002"]
     assert len(replies) == 5 and len(set(replies)) == 1 and "诈骗" in replies[0]
 

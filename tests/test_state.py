@@ -6,7 +6,7 @@ import pytest
 
 from bot import state as state_module
 from bot.messages import CheckTally
-from bot.state import State
+from bot.state import ReadyReply, State
 
 
 @pytest.fixture(params=["embedded", "redis"])
@@ -93,3 +93,27 @@ def test_save_reply_counts_the_check_in_the_same_round_trip(state):
     state.save_reply("mp:13", '{"text": "小心"}', 60, CheckTally("2026-11-30", "scam", "fake_police"))
     assert state.take_message("mp:13", 10).reply == '{"text": "小心"}'
     assert state.checks_on("2026-11-30") == {"verdict:scam": 1, "type:fake_police": 1}
+
+
+READY = ReadyReply('{"text": "小心"}', 60, CheckTally("2026-12-01", "scam", "fake_police"))
+
+
+def test_admission_keeps_a_ready_reply_and_counts_it_in_the_same_round_trip(state):
+    first = state.admit_message("mp:20", 10, "mp", "o4", 1_790_000_000.0, 30, follower=False, ready=READY)
+    assert first.answered and first.slot.is_first
+    assert state.take_message("mp:20", 10).reply == READY.reply_json
+    retry = state.admit_message("mp:20", 10, "mp", "o4", 1_790_000_001.0, 30, follower=False, ready=READY)
+    assert not retry.answered and retry.slot.reply == READY.reply_json
+    assert state.checks_on("2026-12-01") == {"verdict:scam": 1, "type:fake_police": 1}
+
+
+def test_a_ready_reply_waits_for_the_handler_in_a_conversation_or_over_the_rate(state):
+    state.set_conversation("mp", "o5", {"state": "ask_location"}, 60)
+    in_flow = state.admit_message("mp:21", 10, "mp", "o5", 1_790_000_000.0, 30, follower=False, ready=READY)
+    assert not in_flow.answered and in_flow.slot.is_first and in_flow.conversation
+    over = state.admit_message("mp:22", 10, "mp", "o6", 1_790_000_000.0, 0, follower=False, ready=READY)
+    assert not over.answered and over.slot.is_first and not over.within_rate
+    for msg_key in ("mp:21", "mp:22"):  # the slots hold "pending": the handler runs and saves
+        retry = state.take_message(msg_key, 10)
+        assert not retry.is_first and retry.reply is None
+    assert state.checks_on("2026-12-01") == {}

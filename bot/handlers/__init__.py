@@ -1,6 +1,8 @@
 """The handlers, in the order they are tried. First match wins.
 
 Every handler has the signature (msg, ctx) -> Reply and never touches Flask or Redis directly.
+A route may also name a way to answer without any state (see `Route.speculate`): the scam check,
+the common case, then costs one Redis round trip.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ ROUTES = [
     Route("one_shot_report", informant.is_one_shot_report, informant.one_shot_report),
     Route("unreadable_media", media.is_unreadable, media.explain_unreadable),
     Route("empty_text", scam_check.is_empty_text, scam_check.ask_for_text),
-    Route("scam_check", scam_check.has_text_to_check, scam_check.check_message),
+    Route(
+        "scam_check", scam_check.has_text_to_check, scam_check.check_message, scam_check.check_without_state
+    ),
     Route("fallback", fallback.always, fallback.point_to_menu),
 ]
 

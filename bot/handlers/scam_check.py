@@ -23,12 +23,31 @@ def is_empty_text(msg: Incoming, ctx) -> bool:
 
 
 def check_message(msg: Incoming, ctx) -> Reply:
-    verdict = ctx.detector.check(msg.text)
-    tally = CheckTally(ctx.today(), verdict.verdict, verdict.type)  # counted with the kept reply
-    phrases = danger_now(msg.text, ctx.report_rules()) if msg.kind != "link" else ()
+    phrases = danger_phrases(msg, ctx)
     if phrases:
-        return Reply(offer_help_now(msg, ctx, phrases), check=tally)
-    return Reply(render_check_reply(verdict, ctx.knowledge), check=tally)
+        verdict = ctx.detector.check(msg.text)
+        return Reply(offer_help_now(msg, ctx, phrases), check=tally(verdict, ctx))
+    return verdict_reply(msg, ctx)
+
+
+def check_without_state(msg: Incoming, ctx) -> Reply | None:
+    """The check's reply without Redis (the router keeps it in the admission's round trip); None
+    when the resident is being scammed right now: check_message then starts the help flow."""
+    return None if danger_phrases(msg, ctx) else verdict_reply(msg, ctx)
+
+
+def verdict_reply(msg: Incoming, ctx) -> Reply:
+    verdict = ctx.detector.check(msg.text)
+    return Reply(render_check_reply(verdict, ctx.knowledge), check=tally(verdict, ctx))
+
+
+def tally(verdict, ctx) -> CheckTally:
+    """What the day's figures count for this check (with the kept reply; never the text)."""
+    return CheckTally(ctx.today(), verdict.verdict, verdict.type)
+
+
+def danger_phrases(msg: Incoming, ctx) -> tuple[str, ...]:
+    return danger_now(msg.text, ctx.report_rules()) if msg.kind != "link" else ()
 
 
 def offer_help_now(msg: Incoming, ctx, phrases: tuple[str, ...]) -> str:

@@ -13,14 +13,22 @@ import threading
 import redis
 
 from bot.state.accounts import AccountsMixin
-from bot.state.messages import MessageSlot, MessagesMixin, reply_from_json, reply_to_json
+from bot.state.messages import MessageSlot, MessagesMixin, ReadyReply, reply_from_json, reply_to_json
 from bot.state.outbox import OutboxMixin
 from bot.state.people import PeopleMixin
 from bot.state.reports import ReportsMixin
 from bot.state.tokens import TokensMixin
 from bot.state.window import PushWindowMixin
 
-__all__ = ["MessageSlot", "State", "connect", "connect_embedded", "reply_from_json", "reply_to_json"]
+__all__ = [
+    "MessageSlot",
+    "ReadyReply",
+    "State",
+    "connect",
+    "connect_embedded",
+    "reply_from_json",
+    "reply_to_json",
+]
 
 
 def connect(url: str) -> redis.Redis:
