@@ -49,6 +49,9 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg.proxy_hops, x_proto=cfg.proxy_hops, x_host=cfg.proxy_hops)
     register_blueprints(app, cfg)
+    from bot.channels.fastpath import WeChatFastPath
+
+    app.wsgi_app = WeChatFastPath(app.wsgi_app, app.extensions["fanzha"], cfg.max_body_bytes)
     from bot.errors import register_error_pages
 
     register_error_pages(app)

@@ -14,7 +14,7 @@ import time
 
 from flask import Blueprint, Response, current_app, request
 
-from bot.channels.common import handle, plain, refusal
+from bot.channels.common import Answer, handle, plain, refusal, respond
 from bot.channels.wxcrypto import (
     AesKey,
     BadMessage,
@@ -38,8 +38,10 @@ MEDIA_KINDS = frozenset({"image", "video", "shortvideo", "file", "location"})
 
 @bp.get("/wechat")
 def verify_url() -> Response:
-    services = current_app.extensions["fanzha"]
-    args = request.args
+    return respond(answer_verification(request.args, current_app.extensions["fanzha"]))
+
+
+def answer_verification(args, services) -> Answer:
     try:
         verify_signature(
             args.get("signature", ""),
@@ -55,15 +57,20 @@ def verify_url() -> Response:
 
 @bp.post("/wechat")
 def receive() -> Response:
-    services = current_app.extensions["fanzha"]
+    return respond(answer_message(request.get_data(cache=False), request.args, current_app.extensions["fanzha"]))
+
+
+def answer_message(body: bytes, args, services) -> Answer:
+    """The whole POST: verify and open the envelope, answer the message once, seal the reply.
+    args: the query parameters (anything with .get)."""
     opened: dict = {}
 
     def read() -> Incoming:
-        fields, opened["key"] = open_envelope(request.get_data(cache=False), request.args, services)
+        fields, opened["key"] = open_envelope(body, args, services)
         return to_incoming(fields)
 
-    def render(reply: Reply, msg: Incoming) -> Response:
-        return render_reply(reply, msg, opened.get("key"), request.args.get("nonce", ""), services)
+    def render(reply: Reply, msg: Incoming) -> Answer:
+        return render_reply(reply, msg, opened.get("key"), args.get("nonce", ""), services)
 
     return handle(read, services.router, services, render)
 
@@ -164,14 +171,14 @@ def reply_xml(reply: Reply, msg: Incoming, now: float) -> str:
     )
 
 
-def render_reply(reply: Reply, msg: Incoming, key: AesKey | None, nonce: str, services) -> Response:
+def render_reply(reply: Reply, msg: Incoming, key: AesKey | None, nonce: str, services) -> Answer:
     if reply.is_empty:
         return plain(200, "success")
     xml = reply_xml(reply, msg, services.ctx.clock())
     if key is None:
-        return Response(xml, status=200, mimetype="application/xml")
+        return Answer(200, xml, "application/xml")
     sealed = seal_reply(key, services.config.wechat_token, xml, nonce or str(time.time_ns()))
-    return Response(sealed, status=200, mimetype="application/xml")
+    return Answer(200, sealed, "application/xml")
 
 
 def fit_reply(text: str) -> str:

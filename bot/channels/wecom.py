@@ -15,7 +15,7 @@ import time
 
 from flask import Blueprint, Response, current_app, request
 
-from bot.channels.common import echo_encrypted, handle, plain, verify_signed
+from bot.channels.common import Answer, echo_encrypted, handle, plain, respond, verify_signed
 from bot.channels.wechat_mp import MAX_ID_LENGTH, reply_xml
 from bot.channels.wxcrypto import BadMessage, decrypt_with_any, parse_xml, seal_reply
 from bot.messages import Incoming, Reply
@@ -26,7 +26,7 @@ bp = Blueprint("wecom", __name__)
 @bp.get("/wecom")
 def verify_url() -> Response:
     services = current_app.extensions["fanzha"]
-    return echo_encrypted(request.args, services.config.wecom_token, services.wecom_keys, services)
+    return respond(echo_encrypted(request.args, services.config.wecom_token, services.wecom_keys, services))
 
 
 @bp.post("/wecom")
@@ -36,10 +36,10 @@ def receive() -> Response:
     def read() -> Incoming:
         return to_incoming(open_envelope(request.get_data(cache=False), request.args, services))
 
-    def render(reply: Reply, msg: Incoming) -> Response:
+    def render(reply: Reply, msg: Incoming) -> Answer:
         return render_reply(reply, msg, request.args.get("nonce", ""), services)
 
-    return handle(read, services.staff_router, services, render)
+    return respond(handle(read, services.staff_router, services, render))
 
 
 def open_envelope(body: bytes, args, services) -> dict[str, str]:
@@ -85,11 +85,11 @@ def dedupe_key(fields: dict[str, str], user: str, created: str, event: str) -> s
     return f"wecom:{user}:{created}:{event}:{task}:{key}"
 
 
-def render_reply(reply: Reply, msg: Incoming, nonce: str, services) -> Response:
+def render_reply(reply: Reply, msg: Incoming, nonce: str, services) -> Answer:
     if reply.is_empty:
         return plain(200, "")
     xml = reply_xml(reply, msg, services.ctx.clock())
     sealed = seal_reply(
         services.wecom_keys[0], services.config.wecom_token, xml, nonce or str(time.time_ns())
     )
-    return Response(sealed, status=200, mimetype="application/xml")
+    return Answer(200, sealed, "application/xml")

@@ -19,7 +19,7 @@ import time
 
 from flask import Blueprint, Response, current_app, request
 
-from bot.channels.common import echo_encrypted, handle, plain, verify_signed
+from bot.channels.common import Answer, echo_encrypted, handle, plain, respond, verify_signed
 from bot.channels.wechat_mp import MAX_ID_LENGTH, fit_reply
 from bot.channels.wxcrypto import BadMessage, decrypt_with_any, sign
 from bot.messages import Incoming, Reply
@@ -30,7 +30,7 @@ bp = Blueprint("wecom_bot", __name__)
 @bp.get("/wecom/bot")
 def verify_url() -> Response:
     services = current_app.extensions["fanzha"]
-    return echo_encrypted(request.args, services.config.wecom_bot_token, services.wecom_bot_keys, services)
+    return respond(echo_encrypted(request.args, services.config.wecom_bot_token, services.wecom_bot_keys, services))
 
 
 @bp.post("/wecom/bot")
@@ -40,7 +40,7 @@ def receive() -> Response:
     def read() -> Incoming:
         return to_incoming(open_envelope(request.get_data(cache=False), request.args, services))
 
-    return handle(read, services.staff_router, services, lambda reply, msg: render_reply(reply, services))
+    return respond(handle(read, services.staff_router, services, lambda reply, msg: render_reply(reply, services)))
 
 
 def open_envelope(raw: bytes, args, services) -> dict:
@@ -86,7 +86,7 @@ def to_incoming(body: dict) -> Incoming:
     )
 
 
-def render_reply(reply: Reply, services) -> Response:
+def render_reply(reply: Reply, services) -> Answer:
     if reply.is_empty:
         return plain(200, "")
     stream = {
@@ -103,4 +103,4 @@ def render_reply(reply: Reply, services) -> Response:
         "timestamp": int(timestamp),
         "nonce": nonce,
     }
-    return Response(json.dumps(sealed), status=200, mimetype="application/json")
+    return Answer(200, json.dumps(sealed), "application/json")
