@@ -407,3 +407,18 @@ def test_a_changed_wechat_id_is_a_new_channel(real_detector):
     compact, pairs = _compact("老张我是老刘，微信号换了，原来那个不用了，先借我三千周转一下")
     owners = {owner for hit in real_detector.terms.find(compact, pairs) for owner in hit.owners}
     assert ("cue", "new_channel") in owners
+
+
+def test_a_family_warning_to_hang_up_on_everyone_stays_safe(real_detector):
+    """"不管谁让你转钱、念验证码，一概挂了然后给我打" names every scam ingredient and the advice
+    that defeats them all."""
+    text = (
+        "爸，跟你说一声，不管谁打电话说是公安局的、让你转钱到安全账户、念验证码、"
+        "下载什么软件，你一概挂了，然后给我打电话。"
+    )
+    assert real_detector.check(text).verdict == "safe"
+
+
+def test_a_new_number_then_a_favour_is_worth_checking(real_detector):
+    verdict = real_detector.check("老刘，我建军啊，换新号了，旧的那个不用了，存一下。有点事想麻烦你一下，方便吗")
+    assert verdict.flagged and verdict.type == "fake_acquaintance"

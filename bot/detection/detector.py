@@ -49,6 +49,7 @@ _PROTECTIVE = re.compile(
 _COUNTER_ADVICE = re.compile(
     r"一律别理|一律不要理|一律不理|别理他|不用理他"
     r"|(?<!拨)打我(?!们)[^。]{0,6}(?:确认|核实)"
+    r"|一概挂|一律挂|然后给我打|不用加任何人|不要加任何人"
     r"|警务室|96110|(?:马上|这就|现在|立刻)(?:到|去|上|过去)(?:您|你)家(?![^。]{0,6}(?:抓|逮捕|拘留|带走))"
 )
 # A genuine courier or shop notice sends you to its own app ("请在顺丰官方APP中修改地址"); a scam
