@@ -202,8 +202,9 @@ class Detector:
             return []
         candidates = sorted({p for ingredient in present for p in self.combos_by_first.get(ingredient, ())})
         matched = []
-        for combo in (self.library.combos[p] for p in candidates):
-            if all(not present.isdisjoint(group) for group in combo.when):
+        for position in candidates:
+            combo = self.library.combos[position]
+            if _every_group_present(combo.when, present):
                 evidence[combo.type].combos.append(combo.weight)
                 matched.append(combo)
         return matched
@@ -326,6 +327,13 @@ def _after_sender_tag(text: str, compact: str) -> str:
 def _opens_with(compact: str, opening: str) -> bool:
     """The message opens by calling the reader "哥", "姐"…; "哥们" or "姐妹们" is a friend's banter."""
     return compact.startswith(opening) and not compact.startswith("们", len(opening))
+
+
+def _every_group_present(groups, present: set[str]) -> bool:
+    for group in groups:  # noqa: SIM110 — a loop, not all(<generator>): it runs for every candidate combo
+        if present.isdisjoint(group):
+            return False
+    return True
 
 
 def _present(fired: list[str], cued: set[str], extracted: dict, strange_link: bool) -> set[str]:

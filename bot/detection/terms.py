@@ -176,11 +176,13 @@ class TermIndex:
             )
             if counting:
                 negated = _negated(text, start)
-                found.extend(o for o in counting if o not in found and (not negated or o in NEGATION_EXEMPT))
+                for owner in counting:
+                    if owner not in found and (not negated or owner in NEGATION_EXEMPT):
+                        found.append(owner)
                 if not negated and _asked(text, start, start + len(term)):
-                    found.extend(
-                        ("ask", o[1]) for o in counting if o[1] in ASKABLE and ("ask", o[1]) not in found
-                    )
+                    for _kind, name in counting:
+                        if name in ASKABLE and ("ask", name) not in found:
+                            found.append(("ask", name))
             start = text.find(term, start + 1)
         return tuple(found)
 
@@ -191,12 +193,19 @@ def _counting_owners(
     """The owners for which this occurrence counts. Every owner when each part is a whole word.
     Cue owners (ingredients that count only in combos) need one token boundary per part: the
     title in "我是王经理" is inside jieba's word "王经理", yet the writer is claiming to be one."""
-    if all(_whole(cuts, start, end) for start, end in spans):
+    if _all_whole(cuts, spans, False):
         return owners
     cues = tuple(o for o in owners if o[0] == "cue")
-    if cues and all(_whole(cuts, start, end, loose=True) for start, end in spans):
+    if cues and _all_whole(cuts, spans, True):
         return cues
     return ()
+
+
+def _all_whole(cuts: MessageCuts, spans: tuple[tuple[int, int], ...], loose: bool) -> bool:
+    for start, end in spans:  # noqa: SIM110 — a loop, not all(<generator>): this runs for every hit
+        if not _whole(cuts, start, end, loose):
+            return False
+    return True
 
 
 def _whole(cuts: MessageCuts, start: int, end: int, loose: bool = False) -> bool:

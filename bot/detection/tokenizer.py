@@ -139,7 +139,15 @@ class MessageCuts:
             return True
         # From the word lists of the positions before pos, which the neighbouring questions
         # and the route share: FREQ is large, and each of its lookups is likely a cache miss.
-        return any(pos <= last < right for start in range(left, pos) for last, _ in self._words_from(start))
+        # Each list ascends, so its first word reaching pos decides (a plain loop: this runs for
+        # every boundary question, and a generator costs more than the lookups).
+        for start in range(left, pos):
+            for last, _ in self._words_from(start):
+                if last >= pos:
+                    if last < right:
+                        return True
+                    break
+        return False
 
     def _run_cuts(self, start: int, end: int) -> set[int]:
         """Token boundaries inside text[start:end] (one run), as jieba's __cut_DAG_NO_HMM."""
