@@ -4,6 +4,8 @@ Flask view, and everything it is not sure about still goes to Flask."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.test import Client
 
 from bot.playground.wxclient import Delivery
@@ -93,3 +95,17 @@ def test_an_unexpected_error_is_a_plain_500(app, wechat, monkeypatch):
     assert response.status_code == 500
     assert response.get_data(as_text=True) == "500 Internal Server Error"
 
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=8), st.text(max_size=12)), max_size=8), st.text(alphabet="&=%+;a", max_size=12))
+def test_query_parsing_agrees_with_the_standard_library(pairs, noise):
+    from urllib.parse import parse_qsl, urlencode
+
+    from bot.channels.fastpath import FirstValues
+
+    for query in (urlencode(pairs), urlencode(pairs) + "&" + noise, noise):
+        expected: dict[str, str] = {}
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            expected.setdefault(name, value)
+        assert FirstValues.parse(query) == expected, query
