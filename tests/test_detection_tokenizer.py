@@ -40,3 +40,29 @@ def test_message_cuts_agree_with_jieba_on_every_span():
                 for loose in (False, True):
                     expected = _jieba_is_whole(tokenizer, text, start, end, margin, loose)
                     assert cuts.is_whole(start, end, margin, loose) == expected, (text, start, end, loose)
+
+
+def test_the_flat_dictionary_cache_reads_back_jiebas_own_dictionary(tmp_path):
+    from bot.detection.tokenizer import base_tokenizer, read_flat_cache, write_flat_cache
+
+    base = base_tokenizer()
+    path = tmp_path / "freq.bin"
+    write_flat_cache(path, base.FREQ, base.total)
+    freq, total = read_flat_cache(path)
+    assert total == base.total and freq == base.FREQ
+
+
+def test_a_stale_or_damaged_flat_cache_is_not_used(tmp_path, monkeypatch):
+    from bot.detection import tokenizer
+
+    path = tmp_path / "freq.bin"
+    tokenizer.write_flat_cache(path, {"中国": 5, "中": 0, "人": 3}, 8)
+    assert tokenizer.read_flat_cache(path) == ({"中国": 5, "中": 0, "人": 3}, 8)
+    good = path.read_bytes()
+    for damaged in (good[:-3], b"XXXXXXXXX" + good[9:], good[:40]):
+        path.write_bytes(damaged)
+        assert tokenizer.read_flat_cache(path) is None
+    path.write_bytes(good)
+    monkeypatch.setattr(tokenizer, "_dictionary_stamp", lambda: (1, 2))  # jieba's dictionary changed
+    assert tokenizer.read_flat_cache(path) is None
+    assert tokenizer.read_flat_cache(tmp_path / "missing.bin") is None
