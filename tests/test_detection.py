@@ -422,3 +422,25 @@ def test_a_family_warning_to_hang_up_on_everyone_stays_safe(real_detector):
 def test_a_new_number_then_a_favour_is_worth_checking(real_detector):
     verdict = real_detector.check("老刘，我建军啊，换新号了，旧的那个不用了，存一下。有点事想麻烦你一下，方便吗")
     assert verdict.flagged and verdict.type == "fake_acquaintance"
+
+
+@pytest.mark.parametrize(
+    "bait",
+    [
+        "您好，这里是市反诈中心，您的社保卡被不法分子冒用，为了防骗，请把存款转到我们指定的安全账户保护起来",
+        "防骗专项补贴发放：您有600元防诈骗补贴待领取，请添加专员微信并提供银行卡号和收到的验证码",
+        "【反诈预警】您的手机已被标记为涉诈号码，请立即点击 fzyj-app.cn 下载认证软件，否则24小时后停机",
+    ],
+)
+def test_anti_fraud_words_used_as_bait_do_not_silence_the_ask(real_detector, bait):
+    """A sentence that borrows "反诈", "防骗" but tells the reader to move money, hand over a code
+    or install something is the scam itself, not a warning."""
+    assert real_detector.check(bait).flagged
+
+
+def test_warnings_that_say_what_not_to_do_stay_warnings(real_detector):
+    for text in (
+        "派出所提醒：凡是让你把钱转到安全账户的都是诈骗，请勿相信，拿不准请拨打96110。",
+        "全民反诈：请在手机应用商店搜索下载国家反诈中心APP，开启来电预警，守好养老钱。",
+    ):
+        assert real_detector.check(text).verdict == "safe", text

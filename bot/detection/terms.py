@@ -44,6 +44,11 @@ _ASK = re.compile(
 )
 # ...or the word comes first and the handing over right after it ("把验证码告诉客服", "卡号发我").
 _HANDED_OVER = re.compile(r"[^。]{0,2}(?:告诉|告知|发给|发我|报给|念给|读给|提供给|转发给|截图发)")
+# "请…" followed by what a scammer wants done (a warning says "请勿…", "请拨打110"): in a sentence
+# that borrows anti-fraud words, it shows the words are bait ("防诈骗补贴", "反诈中心").
+_PLEASE_DO = re.compile(
+    r"请(?:您|你)?(?:立即|马上|尽快|及时|务必|先)?(?:把|将|点击|点开|下载|安装|添加|加|提供|告诉|转|汇|打款|登录|输入|扫|填写|配合)"
+)
 ASKABLE = frozenset({"transfer", "verification_code", "personal_info", "app_download", "safe_account"})
 _ASK_LOOKBACK = 10
 # A pair that starts with a request ("提供…卡号", "告诉…密码") is an ask by itself. Downloading
@@ -225,11 +230,14 @@ def _negated(text: str, start: int) -> bool:
 
 
 def _in_warning(text: str, pos: int, cache: dict[int, bool]) -> bool:
-    """Is pos inside a sentence that warns about scams? (cached per sentence start)"""
+    """Is pos inside a sentence that warns about scams? (cached per sentence start) A sentence
+    that also tells the reader to move money, open a link or hand something over is not a
+    warning, whatever words it borrows: "为了防骗，请把钱转到安全账户", "请立即点击下载反诈APP"."""
     start = text.rfind(BOUNDARY, 0, pos) + 1
     if start not in cache:
         end = text.find(BOUNDARY, pos)
-        cache[start] = bool(_WARNING.search(text, start, end if end >= 0 else len(text)))
+        end = end if end >= 0 else len(text)
+        cache[start] = bool(_WARNING.search(text, start, end)) and not _PLEASE_DO.search(text, start, end)
     return cache[start]
 
 
