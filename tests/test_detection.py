@@ -430,6 +430,9 @@ def test_a_new_number_then_a_favour_is_worth_checking(real_detector):
         "您好，这里是市反诈中心，您的社保卡被不法分子冒用，为了防骗，请把存款转到我们指定的安全账户保护起来",
         "防骗专项补贴发放：您有600元防诈骗补贴待领取，请添加专员微信并提供银行卡号和收到的验证码",
         "【反诈预警】您的手机已被标记为涉诈号码，请立即点击 fzyj-app.cn 下载认证软件，否则24小时后停机",
+        # an anti-fraud label in front does not make the rest publicity
+        "反诈提醒：您名下的银行卡涉嫌洗钱，请立即将资金转入安全账户配合核查，不要告诉家人",
+        "警方提示：您的账户存在风险，请点击 jc-110.cn 下载安全软件进行保护",
     ],
 )
 def test_anti_fraud_words_used_as_bait_do_not_silence_the_ask(real_detector, bait):

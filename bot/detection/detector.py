@@ -10,7 +10,7 @@ from bot.detection import scoring
 from bot.detection.library import Library
 from bot.detection.normalize import BOUNDARY, normalize_message, normalize_phrase, quote
 from bot.detection.phrases import PhraseIndex, pairs_of
-from bot.detection.terms import Owner, TermHit, TermIndex
+from bot.detection.terms import PLEASE_DO, Owner, TermHit, TermIndex
 from bot.detection.tokenizer import base_tokenizer, tokenizer_with
 from bot.detection.verdict import SAFE, SCAM, SUSPICIOUS, Match, Verdict
 
@@ -242,7 +242,10 @@ class Detector:
         score = scoring.combine(type_score, signals, strange_link, marketing)
         # A whole scam story (a combo) outweighs a protective phrase: scammers borrow "如非本人
         # 操作" and "请勿泄露" to look genuine.
-        if _COUNTER_ADVICE.search(norm.compact) or (not combos and _reassuring(norm.compact, bool(extracted["links"]))):
+        asks = bool(asked) or bool(PLEASE_DO.search(norm.compact))
+        if _COUNTER_ADVICE.search(norm.compact) or (
+            not combos and _reassuring(norm.compact, bool(extracted["links"]), asks)
+        ):
             score *= scoring.PROTECTIVE_KEEP
         verdict = scoring.verdict_for(score, self.thresholds)
         scam_type = self.types.get(best_type) if best_type and verdict != SAFE else None
@@ -300,11 +303,12 @@ class Detector:
         return _distinct(words)[:MAX_EVIDENCE]
 
 
-def _reassuring(compact: str, has_link: bool) -> bool:
+def _reassuring(compact: str, has_link: bool, asks: bool = False) -> bool:
     """A one-time code delivered (warning not to share it, or simply not asked for back), a notice
-    that opens as publicity, or a short notice that sends the reader to the company's own app (and
+    that opens as publicity and asks nothing of the reader ("警方提示：…请立即转入安全账户" is a scam
+    wearing the label), or a short notice that sends the reader to the company's own app (and
     carries no link of its own)."""
-    if _PUBLICITY_LEAD.search(compact[:_PUBLICITY_SPAN]):
+    if _PUBLICITY_LEAD.search(compact[:_PUBLICITY_SPAN]) and not asks:
         return True
     if _OTP.search(compact) and (_OTP_WARNING.search(compact) or _PROTECTIVE.search(compact)):
         return True

@@ -44,10 +44,11 @@ _ASK = re.compile(
 )
 # ...or the word comes first and the handing over right after it ("把验证码告诉客服", "卡号发我").
 _HANDED_OVER = re.compile(r"[^。]{0,2}(?:告诉|告知|发给|发我|报给|念给|读给|提供给|转发给|截图发)")
-# "请…" followed by what a scammer wants done (a warning says "请勿…", "请拨打110"): in a sentence
-# that borrows anti-fraud words, it shows the words are bait ("防诈骗补贴", "反诈中心").
-_PLEASE_DO = re.compile(
-    r"请(?:您|你)?(?:立即|马上|尽快|及时|务必|先)?(?:把|将|点击|点开|下载|安装|添加|加|提供|告诉|转|汇|打款|登录|输入|扫|填写|配合)"
+# "请…" followed by what a scammer wants done (a warning says "请勿…", "请拨打110", "请转告老人"):
+# in a sentence that borrows anti-fraud words, it shows the words are bait ("防诈骗补贴", "反诈中心").
+PLEASE_DO = re.compile(
+    r"请(?:您|你)?(?:立即|马上|尽快|及时|务必|先)?"
+    r"(?:(?:把|将)[^。]{0,4}(?:钱|资金|存款|款项|余额)|点击|点开|下载|安装|添加|提供|转账|转入|转到|汇款|打款|登录|输入|扫码|填写)"
 )
 ASKABLE = frozenset({"transfer", "verification_code", "personal_info", "app_download", "safe_account"})
 _ASK_LOOKBACK = 10
@@ -237,7 +238,7 @@ def _in_warning(text: str, pos: int, cache: dict[int, bool]) -> bool:
     if start not in cache:
         end = text.find(BOUNDARY, pos)
         end = end if end >= 0 else len(text)
-        cache[start] = bool(_WARNING.search(text, start, end)) and not _PLEASE_DO.search(text, start, end)
+        cache[start] = bool(_WARNING.search(text, start, end)) and not PLEASE_DO.search(text, start, end)
     return cache[start]
 
 
