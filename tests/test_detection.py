@@ -447,3 +447,17 @@ def test_warnings_that_say_what_not_to_do_stay_warnings(real_detector):
         "全民反诈：请在手机应用商店搜索下载国家反诈中心APP，开启来电预警，守好养老钱。",
     ):
         assert real_detector.check(text).verdict == "safe", text
+
+
+def test_an_unsubscribe_line_does_not_excuse_phishing(real_detector):
+    """Phishing SMS copy marketing's "回T退订" / "拒收请回复R"; lawful promotions keep their discount."""
+    for text in (
+        "【工商银行】您的积分6300分今晚24点清零，请登录 ghjf-dh.cn 兑换现金礼包，回T退订",
+        "【社保局】您的社保卡已被暂停使用，请添加工作人员微信并提供身份证号和验证码恢复，拒收请回复R",
+    ):
+        assert real_detector.check(text).flagged, text
+    for text in (
+        "【某电商】年货节满200减30，点击 jd.com/nh 领券，回T退订",
+        "【某药房】会员日全场9折，凭短信到店再送口罩一包，回TD退订",
+    ):
+        assert real_detector.check(text).verdict == "safe", text

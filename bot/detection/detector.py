@@ -17,6 +17,7 @@ from bot.detection.verdict import SAFE, SCAM, SUSPICIOUS, Match, Verdict
 log = logging.getLogger(__name__)
 
 _SYMBOLS = re.compile(r"[\W_]+")
+_SENSITIVE_ASKS = frozenset({"transfer", "verification_code", "personal_info", "safe_account"})
 _UNSUBSCRIBE = re.compile(r"退订|回td|拒收请回")
 # A label in front of the message ("【短信】", "（微信）") that residents or forwarding apps add.
 _SENDER_TAG = re.compile(r"^\s*(?:【[^】]{1,10}】|[（(](?:短信|彩信|微信|QQ|qq|电话|语音|私信)[）)])")
@@ -71,7 +72,7 @@ _MONEY_DEMAND = re.compile(r"(?:转|打|汇|交|付|充|存|垫|借)(?:给我|�
 # or to a "客服" number; a genuine notice names the institution's own domain or its 95xxx line.
 # Only whole official domains count: "10086-jf.cn" is not 10086.cn.
 OFFICIAL_DOMAINS = (
-    "gov.cn", "10086.cn", "10010.com", "189.cn", "icbc.com.cn", "ccb.com", "abchina.com", "boc.cn",
+    "gov.cn", "10086.cn", "10010.com", "10010.cn", "189.cn", "icbc.com.cn", "ccb.com", "abchina.com", "boc.cn",
     "bankcomm.com", "cmbchina.com", "psbc.com", "12306.cn", "ceair.com", "csair.com",
     "airchina.com.cn", "alipay.com", "taobao.com", "jd.com", "qq.com", "sf-express.com", "cainiao.com",
 )  # fmt: skip
@@ -238,7 +239,11 @@ class Detector:
         best_type = self._pick_type(evidence, type_scores)
         type_score = max(type_scores.values(), default=0.0)
         signals = scoring.signal_score(fired, self.weights, asked)
-        marketing = bool(_UNSUBSCRIBE.search(norm.compact))
+        # Lawful marketing says how to unsubscribe; phishing copies the line ("回T退订", "拒收请回复R").
+        # It earns no discount for a message that asks for a code, ID or money, or tells a whole
+        # story (a combo) around a look-alike link.
+        marketing = bool(_UNSUBSCRIBE.search(norm.compact)) and asked.isdisjoint(_SENSITIVE_ASKS)
+        marketing = marketing and not (combos and strange_link)
         score = scoring.combine(type_score, signals, strange_link, marketing)
         # A whole scam story (a combo) outweighs a protective phrase: scammers borrow "如非本人
         # 操作" and "请勿泄露" to look genuine.

@@ -48,7 +48,7 @@ _HANDED_OVER = re.compile(r"[^。]{0,2}(?:告诉|告知|发给|发我|报给|念
 # in a sentence that borrows anti-fraud words, it shows the words are bait ("防诈骗补贴", "反诈中心").
 PLEASE_DO = re.compile(
     r"请(?:您|你)?(?:立即|马上|尽快|及时|务必|先)?"
-    r"(?:(?:把|将)[^。]{0,4}(?:钱|资金|存款|款项|余额)|点击|点开|下载|安装|添加|提供|转账|转入|转到|汇款|打款|登录|输入|扫码|填写)"
+    r"(?:(?:把|将)[^。]{0,6}(?:钱|资金|存款|款项|余额|卡号|验证码|密码|身份证)|点击|点开|下载|安装|添加|提供|转账|转入|转到|汇款|打款|登录|输入|扫码|填写)"
 )
 ASKABLE = frozenset({"transfer", "verification_code", "personal_info", "app_download", "safe_account"})
 _ASK_LOOKBACK = 10
