@@ -433,6 +433,8 @@ def test_a_new_number_then_a_favour_is_worth_checking(real_detector):
         # an anti-fraud label in front does not make the rest publicity
         "反诈提醒：您名下的银行卡涉嫌洗钱，请立即将资金转入安全账户配合核查，不要告诉家人",
         "警方提示：您的账户存在风险，请点击 jc-110.cn 下载安全软件进行保护",
+        # nor does advice the scam itself would never want followed, pasted after its own ask
+        "这里是市公安局，您涉嫌一起洗钱案，请立即把名下存款转到安全账户接受审查，如有疑问可拨打96110",
     ],
 )
 def test_anti_fraud_words_used_as_bait_do_not_silence_the_ask(real_detector, bait):

@@ -247,8 +247,9 @@ class Detector:
         score = scoring.combine(type_score, signals, strange_link, marketing)
         # A whole scam story (a combo) outweighs a protective phrase: scammers borrow "如非本人
         # 操作" and "请勿泄露" to look genuine.
-        asks = bool(asked) or bool(PLEASE_DO.search(norm.compact))
-        if _COUNTER_ADVICE.search(norm.compact) or (
+        pleads = bool(PLEASE_DO.search(norm.compact))  # "请把钱转到…", "请点击…": told, not retold
+        asks = bool(asked) or pleads
+        if (_COUNTER_ADVICE.search(norm.compact) and not pleads) or (
             not combos and _reassuring(norm.compact, bool(extracted["links"]), asks)
         ):
             score *= scoring.PROTECTIVE_KEEP
