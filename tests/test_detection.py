@@ -463,3 +463,13 @@ def test_an_unsubscribe_line_does_not_excuse_phishing(real_detector):
         "【某药房】会员日全场9折，凭短信到店再送口罩一包，回TD退订",
     ):
         assert real_detector.check(text).verdict == "safe", text
+
+
+def test_the_anti_fraud_hotline_is_advice_unless_the_message_forbids_it(real_detector):
+    from bot.detection.detector import _gives_counter_advice
+    from bot.detection.normalize import normalize_message
+
+    assert _gives_counter_advice(normalize_message("接到自称客服要你转账的电话，先拨打96110问问。"))
+    assert not _gives_counter_advice(normalize_message("这几天不要接听96110的电话，那是干扰办案的。"))
+    scam = "我是市局的王警官，你的案子还在查，这几天不要接听96110打来的电话，也别告诉家人，把钱转到清查账户"
+    assert real_detector.check(scam).flagged

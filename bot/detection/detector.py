@@ -47,11 +47,13 @@ _PROTECTIVE = re.compile(
 # and "call us to verify" (the scammer's own number).
 # Warnings from family, teachers and community police say it; a protective notice is judged
 # more leniently even when it retells a whole scam story (which matches combos).
+_HOTLINE = re.compile(r"(?<!\d)96110(?!\d)")
+_HOTLINE_FORBIDDEN = re.compile(r"不要|不用|不必|别|勿|不能|不许|拒接|挂掉")
 _COUNTER_ADVICE = re.compile(
     r"一律别理|一律不要理|一律不理|别理他|不用理他"
     r"|(?<!拨)打我(?!们)[^。]{0,6}(?:确认|核实)"
     r"|一概挂|一律挂|然后给我打|不用加任何人|不要加任何人"
-    r"|警务室|96110|(?:马上|这就|现在|立刻)(?:到|去|上|过去)(?:您|你)家(?![^。]{0,6}(?:抓|逮捕|拘留|带走))"
+    r"|警务室|(?:马上|这就|现在|立刻)(?:到|去|上|过去)(?:您|你)家(?![^。]{0,6}(?:抓|逮捕|拘留|带走))"
 )
 # A genuine courier or shop notice sends you to its own app ("请在顺丰官方APP中修改地址"); a scam
 # sends a link or its own "customer service". Only counted when the message carries no link.
@@ -249,7 +251,7 @@ class Detector:
         # 操作" and "请勿泄露" to look genuine.
         pleads = bool(PLEASE_DO.search(norm.compact))  # "请把钱转到…", "请点击…": told, not retold
         asks = bool(asked) or pleads
-        if (_COUNTER_ADVICE.search(norm.compact) and not pleads) or (
+        if (_gives_counter_advice(norm) and not pleads) or (
             not combos and _reassuring(norm.compact, bool(extracted["links"]), asks)
         ):
             score *= scoring.PROTECTIVE_KEEP
@@ -307,6 +309,15 @@ class Detector:
             if any(kind == "sig" or owner == best_type or owner in used for kind, owner in hit.owners):
                 words.append(hit.term)
         return _distinct(words)[:MAX_EVIDENCE]
+
+
+def _gives_counter_advice(norm) -> bool:
+    # 96110 (the anti-fraud hotline) is looked for with its digits: the compact text has "#". A
+    # scammer names it only to forbid it ("不要接听96110的电话").
+    if _COUNTER_ADVICE.search(norm.compact):
+        return True
+    return any(not _HOTLINE_FORBIDDEN.search(norm.folded, max(0, m.start() - 8), m.start())
+               for m in _HOTLINE.finditer(norm.folded))
 
 
 def _reassuring(compact: str, has_link: bool, asks: bool = False) -> bool:
