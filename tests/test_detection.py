@@ -473,3 +473,28 @@ def test_the_anti_fraud_hotline_is_advice_unless_the_message_forbids_it(real_det
     assert not _gives_counter_advice(normalize_message("这几天不要接听96110的电话，那是干扰办案的。"))
     scam = "我是市局的王警官，你的案子还在查，这几天不要接听96110打来的电话，也别告诉家人，把钱转到清查账户"
     assert real_detector.check(scam).flagged
+
+
+def test_letters_that_look_like_digits_still_make_a_phone_number():
+    from bot.detection.normalize import normalize_message
+
+    phones = normalize_message("航班取消，请致电4OO-6l7-9O12办理改签，另有QQ 3O5728861").extracted["phones"]
+    assert "4006179012" in phones
+    assert normalize_message("hello world, all good").extracted["phones"] == []
+
+
+def test_a_square_bracket_label_does_not_hide_the_greeting(real_detector):
+    from bot.detection.detector import _after_sender_tag
+
+    text = "[语音转文字] 妈，我出了点事不方便说话，你先往我发的账户转三万，别跟我爸说"
+    assert _after_sender_tag(text, _compact(text)[0]).startswith("妈")
+
+
+def test_everyday_notices_in_other_words_stay_safe(real_detector):
+    for text in (
+        "【某音】482913是你的验证码，千万别告诉别人哦",  # the code first, the warning without 请勿
+        "【社区反诈课堂】有人接到“理赔”电话，对方让下载会议软件共享屏幕。正规理赔都在平台内办理，不会让您共享屏幕。",
+        "各位老人注意：高息养老项目、以房养老预交费很多是非法集资，千万别把房子拿去抵押。",
+    ):
+        assert real_detector.check(text).verdict == "safe", text
+    assert real_detector.check("我是检察院的，你涉嫌非法集资，马上把存款转到安全账户核查").flagged

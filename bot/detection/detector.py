@@ -20,7 +20,7 @@ _SYMBOLS = re.compile(r"[\W_]+")
 _SENSITIVE_ASKS = frozenset({"transfer", "verification_code", "personal_info", "safe_account"})
 _UNSUBSCRIBE = re.compile(r"退订|回td|拒收请回")
 # A label in front of the message ("【短信】", "（微信）") that residents or forwarding apps add.
-_SENDER_TAG = re.compile(r"^\s*(?:【[^】]{1,10}】|[（(](?:短信|彩信|微信|QQ|qq|电话|语音|私信)[）)])")
+_SENDER_TAG = re.compile(r"^\s*(?:【[^】]{1,10}】|\[[^\]]{1,10}\]|[（(](?:短信|彩信|微信|QQ|qq|电话|语音|私信)[）)])")
 # Genuine notices protect the reader in words a scammer does not use about his own request:
 # a one-time code sent with "请勿泄露", "如非本人操作请忽略", "工作人员不会向您索取", "请勿点击
 # 陌生链接". Such a message is judged more leniently (see scoring.PROTECTIVE_KEEP).
@@ -28,14 +28,14 @@ _SENDER_TAG = re.compile(r"^\s*(?:【[^】]{1,10}】|[（(](?:短信|彩信|微�
 # digits are "#" in the compact text.
 _OTP = re.compile(r"(?:验证码|动态码|校验码|动态密码)[为是]?#|#[^#]{0,4}(?:验证码|动态码|校验码|动态密码)")
 # A short SMS that only delivers a code ("您的登录验证码是330192，10分钟内有效") asks for nothing.
-_OTP_DELIVERED = re.compile(r"(?:验证码|动态码|校验码|动态密码)[为是:]?#")
+_OTP_DELIVERED = re.compile(r"(?:验证码|动态码|校验码|动态密码)[为是:]?#|#[为是](?:你|您)的?(?:登录)?(?:验证码|动态码|校验码)")
 _SHORT_CODE_SMS = 80
 # ...unless it also asks to pass the code on ("把验证码告诉客服", "验证码发给我").
 _CODE_HANDOVER = re.compile(
     r"(?:告诉|告知|发给|发我|报给|提供|念给|读给|转发|截图)[^。]{0,8}(?:验证码|动态码|校验码)"
     r"|(?:验证码|动态码|校验码)[^。]{0,8}(?:告诉|告知|发给|发我|报给|提供给|念给|读给|转发|截图)"
 )
-_OTP_WARNING = re.compile(r"(?:请勿|切勿)[^。]{0,10}(?:泄露|告诉|告知|转发|透露|提供)")
+_OTP_WARNING = re.compile(r"(?:请勿|切勿|不要|千万别|别)[^。]{0,10}(?:泄露|告诉|告知|转发|透露|提供)")
 _PROTECTIVE = re.compile(
     r"如非本人操作|非本人操作请忽略|不会[^。]{0,8}(?:索取|索要)|不会以任何(?:名义|理由)|不收取任何费用"
     r"|请勿点击[^。]{0,4}链接|陌生账户转账|(?:不会|从不|绝不)[^。]{0,16}(?:索取|索要|让你|要你|要求你|让您|要您|要求您)[^。]{0,8}(?:转账|汇款|付款|验证码|密码)"
@@ -51,7 +51,7 @@ _HOTLINE = re.compile(r"(?<!\d)96110(?!\d)")
 _HOTLINE_FORBIDDEN = re.compile(r"不要|不用|不必|别|勿|不能|不许|拒接|挂掉")
 _COUNTER_ADVICE = re.compile(
     r"一律别理|一律不要理|一律不理|别理他|不用理他"
-    r"|(?<!拨)打我(?!们)[^。]{0,6}(?:确认|核实)"
+    r"|(?<!拨)打我(?!们)[^。]{0,6}(?:确认|核实)|(?<!我)(?<!我先)给(?:孩子|子女|家人|家里人)?本人[^。]{0,10}核实"
     r"|一概挂|一律挂|然后给我打|不用加任何人|不要加任何人"
     r"|警务室|(?:马上|这就|现在|立刻)(?:到|去|上|过去)(?:您|你)家(?![^。]{0,6}(?:抓|逮捕|拘留|带走))"
 )
@@ -60,7 +60,7 @@ _COUNTER_ADVICE = re.compile(
 _OWN_APP = re.compile(r"(?:在|到|通过|打开|登录)[^。]{0,6}官方(?:app|客户端|小程序)", re.IGNORECASE)
 # Anti-fraud publicity opens by saying so ("警方提示：…", "反诈提醒：…"); scams do not.
 _PUBLICITY_LEAD = re.compile(
-    r"(?:警方|派出所|公安|民警|反诈|防骗|社区)(?:提示|提醒|温馨提示)|反诈宣传|反诈小课堂"
+    r"(?:警方|派出所|公安|民警|反诈|防骗|社区)(?:提示|提醒|温馨提示)|反诈宣传|反诈(?:小)?(?:课堂|讲堂)|防骗课堂"
 )
 _PUBLICITY_SPAN = 40
 # A link the message tells the reader to open ("请点击 xx.cn 领取") counts as the link signal
@@ -250,9 +250,8 @@ class Detector:
         # A whole scam story (a combo) outweighs a protective phrase: scammers borrow "如非本人
         # 操作" and "请勿泄露" to look genuine.
         pleads = bool(PLEASE_DO.search(norm.compact))  # "请把钱转到…", "请点击…": told, not retold
-        asks = bool(asked) or pleads
         if (_gives_counter_advice(norm) and not pleads) or (
-            not combos and _reassuring(norm.compact, bool(extracted["links"]), asks)
+            not combos and _reassuring(norm.compact, bool(extracted["links"]), pleads)
         ):
             score *= scoring.PROTECTIVE_KEEP
         verdict = scoring.verdict_for(score, self.thresholds)

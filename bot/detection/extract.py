@@ -65,10 +65,24 @@ def extract_all(text: str, spans: list[tuple[int, int]] | None = None) -> dict:
     links = [text[start:end].rstrip(".,;:)") for start, end in spans]
     return {
         "links": _unique(links),
-        "phones": _unique(_PHONE.findall(_DIGIT_GAP.sub("", _without(text, spans)))),
+        "phones": _unique(_PHONE.findall(_DIGIT_GAP.sub("", _as_digits(_without(text, spans))))),
         "amounts": _unique(m.group(0).replace(" ", "") for m in _AMOUNT.finditer(text)),
         "apps": _unique(_apps(text)),
     }
+
+
+# Letters that look like digits inside a number ("4OO-8O6-2231", "3O5728861"; folded to lower case):
+# a run of digits, these letters and separators with at least four real digits is read as a number.
+_DIGIT_LIKE_RUN = re.compile(r"[\doli][\doli\- ]{5,}[\doli]")
+_AS_DIGIT = str.maketrans("oli", "011")
+
+
+def _as_digits(text: str) -> str:
+    def fix(run: re.Match) -> str:
+        part = run.group(0)
+        return part.translate(_AS_DIGIT) if sum(ch.isdigit() for ch in part) >= 4 else part
+
+    return _DIGIT_LIKE_RUN.sub(fix, text)
 
 
 def _apps(text: str) -> list[str]:

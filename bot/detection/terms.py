@@ -31,7 +31,7 @@ _LOOKBACK = 8
 # ("我是市反诈中心的民警") are not markers.
 _WARNING = re.compile(
     r"(?<!涉嫌)(?<!不是)(?<!参与)(?<!涉及)(?<!被)(?:诈骗|骗子)(?!案|犯罪|团伙|集团|罪)"
-    r"|骗局|套路|反诈(?!中心的|中心民警|中心警官)|防骗|防诈|谨防|警惕|上当|受骗|不法分子"
+    r"|骗局|套路|反诈(?!中心的|中心民警|中心警官)|防骗|防诈|谨防|警惕|上当|受骗|不法分子|(?<!不是)(?<!涉嫌)(?<!参与)(?<!涉及)非法集资(?!案)"
 )
 # A sensitive word right after a request verb is the scammer's ask ("请提供您的身份证号码",
 # "把验证码发给我", "下载这个APP"); the bare word also turns up in genuine notices ("您尾号
