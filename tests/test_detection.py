@@ -25,6 +25,16 @@ def knowledge() -> KnowledgeBase:
     return KnowledgeBase(FIXTURES / "knowledge", type_ids=["task_rebate", "fake_police", "fake_prize"])
 
 
+def assert_safe(detector, *texts: str) -> None:
+    for text in texts:
+        assert detector.check(text).verdict == "safe", text
+
+
+def assert_flagged(detector, *texts: str) -> None:
+    for text in texts:
+        assert detector.check(text).flagged, text
+
+
 def test_examples_are_flagged_as_their_type(detector):
     for scam_type in detector.library.types:
         for text in scam_type.examples:
@@ -203,13 +213,13 @@ def test_boss_with_a_new_number_asking_for_money_is_a_scam(real_detector):
 
 
 def test_a_real_boss_or_teacher_stays_safe(real_detector):
-    for text in (
+    assert_safe(
+        real_detector,
         "小陈，我是王总，月度报表今天下班前发我邮箱，明天开会要用。",
         "各位家长，我是李老师，下学期学费请通过学校缴费平台尽快缴纳，有问题找班主任。",
         "老王，我是老李，上次借你的两百块明天还你，别忘了提醒我。",
         "同事们，老张下周结婚，大家凑份子送礼金，每人两百，转给我统一买礼物。",
-    ):
-        assert real_detector.check(text).verdict == "safe", text
+    )
 
 
 def test_a_captive_and_a_threat_is_a_kidnapping_scam(real_detector):
@@ -233,11 +243,11 @@ def test_short_phishing_sms_is_a_clear_scam(real_detector, text):
 
 
 def test_an_official_link_or_service_line_is_not_a_phishing_fact(real_detector):
-    for text in (
+    assert_safe(
+        real_detector,
         "【东方航空】您的航班MU5101因天气原因取消，可通过东航APP或致电95530免费改签或退票。",
         "【中国移动】您的积分将于12月31日清零，可登录 https://www.10086.cn 兑换话费或礼品。",
-    ):
-        assert real_detector.check(text).verdict == "safe", text
+    )
 
 
 def test_a_combo_naming_an_unknown_cue_is_an_error_with_its_line(tmp_path):
@@ -343,7 +353,8 @@ def test_a_protective_phrase_does_not_excuse_a_whole_scam_story(real_detector):
 
 
 def test_everyday_notices_that_reassure_stay_safe(real_detector):
-    for text in (
+    assert_safe(
+        real_detector,
         "【外卖平台】573920（登录验证码），请勿泄露于他人，5分钟内有效。",
         "各位业主：本月水费可在物业前台或自来水公司官方公众号缴纳，物业不会单独打电话让你转账。",
         "哥们，借我两百块呗，明天发工资就还你，这个月手头有点紧",  # a friend's banter, not "哥，…"
@@ -353,8 +364,7 @@ def test_everyday_notices_that_reassure_stay_safe(real_detector):
         "【某小区物业】近期有不法分子冒充物业人员上门收取管道检测费，本物业从未委托任何单位上门收费。",
         "【区民政局】您本月的高龄津贴已发放至社保卡，无需申请，无需缴纳任何费用，请勿向他人提供验证码。",
         "各位居民：人口抽样调查员将由社区工作人员陪同入户，本楼为抽中样本，所填个人信息严格保密，不收取任何费用。",
-    ):
-        assert real_detector.check(text).verdict == "safe", text
+    )
 
 
 def test_a_resident_retelling_a_call_still_shows_the_ask(real_detector):
@@ -444,25 +454,25 @@ def test_anti_fraud_words_used_as_bait_do_not_silence_the_ask(real_detector, bai
 
 
 def test_warnings_that_say_what_not_to_do_stay_warnings(real_detector):
-    for text in (
+    assert_safe(
+        real_detector,
         "派出所提醒：凡是让你把钱转到安全账户的都是诈骗，请勿相信，拿不准请拨打96110。",
         "全民反诈：请在手机应用商店搜索下载国家反诈中心APP，开启来电预警，守好养老钱。",
-    ):
-        assert real_detector.check(text).verdict == "safe", text
+    )
 
 
 def test_an_unsubscribe_line_does_not_excuse_phishing(real_detector):
     """Phishing SMS copy marketing's "回T退订" / "拒收请回复R"; lawful promotions keep their discount."""
-    for text in (
+    assert_flagged(
+        real_detector,
         "【工商银行】您的积分6300分今晚24点清零，请登录 ghjf-dh.cn 兑换现金礼包，回T退订",
         "【社保局】您的社保卡已被暂停使用，请添加工作人员微信并提供身份证号和验证码恢复，拒收请回复R",
-    ):
-        assert real_detector.check(text).flagged, text
-    for text in (
+    )
+    assert_safe(
+        real_detector,
         "【某电商】年货节满200减30，点击 jd.com/nh 领券，回T退订",
         "【某药房】会员日全场9折，凭短信到店再送口罩一包，回TD退订",
-    ):
-        assert real_detector.check(text).verdict == "safe", text
+    )
 
 
 def test_the_anti_fraud_hotline_is_advice_unless_the_message_forbids_it(real_detector):
@@ -491,10 +501,10 @@ def test_a_square_bracket_label_does_not_hide_the_greeting(real_detector):
 
 
 def test_everyday_notices_in_other_words_stay_safe(real_detector):
-    for text in (
+    assert_safe(
+        real_detector,
         "【某音】482913是你的验证码，千万别告诉别人哦",  # the code first, the warning without 请勿
         "【社区反诈课堂】有人接到“理赔”电话，对方让下载会议软件共享屏幕。正规理赔都在平台内办理，不会让您共享屏幕。",
         "各位老人注意：高息养老项目、以房养老预交费很多是非法集资，千万别把房子拿去抵押。",
-    ):
-        assert real_detector.check(text).verdict == "safe", text
+    )
     assert real_detector.check("我是检察院的，你涉嫌非法集资，马上把存款转到安全账户核查").flagged

@@ -10,7 +10,7 @@ from bot.detection import scoring
 from bot.detection.library import Library
 from bot.detection.normalize import BOUNDARY, normalize_message, normalize_phrase, quote
 from bot.detection.phrases import PhraseIndex, pairs_of
-from bot.detection.terms import PLEASE_DO, Owner, TermHit, TermIndex
+from bot.detection.terms import HANDOVER, PLEASE_DO, Owner, TermHit, TermIndex
 from bot.detection.tokenizer import base_tokenizer, tokenizer_with
 from bot.detection.verdict import SAFE, SCAM, SUSPICIOUS, Match, Verdict
 
@@ -26,14 +26,15 @@ _SENDER_TAG = re.compile(r"^\s*(?:【[^】]{1,10}】|\[[^\]]{1,10}\]|[（(](?:�
 # 陌生链接". Such a message is judged more leniently (see scoring.PROTECTIVE_KEEP).
 # The code after the word ("验证码为123456") or just before it ("【美团】892406（登录验证码）");
 # digits are "#" in the compact text.
-_OTP = re.compile(r"(?:验证码|动态码|校验码|动态密码)[为是]?#|#[^#]{0,4}(?:验证码|动态码|校验码|动态密码)")
+_CODE = "(?:验证码|动态码|校验码|动态密码)"
+_OTP = re.compile(rf"{_CODE}[为是]?#|#[^#]{{0,4}}{_CODE}")
 # A short SMS that only delivers a code ("您的登录验证码是330192，10分钟内有效") asks for nothing.
-_OTP_DELIVERED = re.compile(r"(?:验证码|动态码|校验码|动态密码)[为是:]?#|#[为是](?:你|您)的?(?:登录)?(?:验证码|动态码|校验码)")
+_OTP_DELIVERED = re.compile(rf"{_CODE}[为是:]?#|#[为是](?:你|您)的?(?:登录)?{_CODE}")
 _SHORT_CODE_SMS = 80
-# ...unless it also asks to pass the code on ("把验证码告诉客服", "验证码发给我").
+# ...unless it also asks to pass the code on ("把验证码告诉客服", "验证码发给我"): the hand-over
+# verbs of terms.HANDOVER, before or after the word.
 _CODE_HANDOVER = re.compile(
-    r"(?:告诉|告知|发给|发我|报给|提供|念给|读给|转发|截图)[^。]{0,8}(?:验证码|动态码|校验码)"
-    r"|(?:验证码|动态码|校验码)[^。]{0,8}(?:告诉|告知|发给|发我|报给|提供给|念给|读给|转发|截图)"
+    rf"(?:{HANDOVER}|提供|转发|截图)[^。]{{0,8}}{_CODE}|{_CODE}[^。]{{0,8}}(?:{HANDOVER}|转发|截图)"
 )
 _OTP_WARNING = re.compile(r"(?:请勿|切勿|不要|千万别|别)[^。]{0,10}(?:泄露|告诉|告知|转发|透露|提供)")
 _PROTECTIVE = re.compile(
@@ -319,12 +320,12 @@ def _gives_counter_advice(norm) -> bool:
                for m in _HOTLINE.finditer(norm.folded))
 
 
-def _reassuring(compact: str, has_link: bool, asks: bool = False) -> bool:
+def _reassuring(compact: str, has_link: bool, pleads: bool = False) -> bool:
     """A one-time code delivered (warning not to share it, or simply not asked for back), a notice
     that opens as publicity and asks nothing of the reader ("警方提示：…请立即转入安全账户" is a scam
     wearing the label), or a short notice that sends the reader to the company's own app (and
     carries no link of its own)."""
-    if _PUBLICITY_LEAD.search(compact[:_PUBLICITY_SPAN]) and not asks:
+    if _PUBLICITY_LEAD.search(compact[:_PUBLICITY_SPAN]) and not pleads:
         return True
     if _OTP.search(compact) and (_OTP_WARNING.search(compact) or _PROTECTIVE.search(compact)):
         return True

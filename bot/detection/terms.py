@@ -29,9 +29,10 @@ _LOOKBACK = 8
 # as in anti-fraud posters and police notices; its words are not counted. Scammers' own uses
 # ("你涉嫌诈骗案", "我们不是骗子"), a victim's own words ("我被骗子骗了") and a caller's title
 # ("我是市反诈中心的民警") are not markers.
+_NOT_ACCUSED = r"(?<!涉嫌)(?<!不是)(?<!参与)(?<!涉及)"
 _WARNING = re.compile(
-    r"(?<!涉嫌)(?<!不是)(?<!参与)(?<!涉及)(?<!被)(?:诈骗|骗子)(?!案|犯罪|团伙|集团|罪)"
-    r"|骗局|套路|反诈(?!中心的|中心民警|中心警官)|防骗|防诈|谨防|警惕|上当|受骗|不法分子|(?<!不是)(?<!涉嫌)(?<!参与)(?<!涉及)非法集资(?!案)"
+    rf"{_NOT_ACCUSED}(?:(?<!被)(?:诈骗|骗子)(?!案|犯罪|团伙|集团|罪)|非法集资(?!案))"
+    r"|骗局|套路|反诈(?!中心的|中心民警|中心警官)|防骗|防诈|谨防|警惕|上当|受骗|不法分子"
 )
 # A sensitive word right after a request verb is the scammer's ask ("请提供您的身份证号码",
 # "把验证码发给我", "下载这个APP"); the bare word also turns up in genuine notices ("您尾号
@@ -43,7 +44,8 @@ _ASK = re.compile(
     r"|让我|叫我|要我|让她|让他|叫她|叫他|要她|要他"
 )
 # ...or the word comes first and the handing over right after it ("把验证码告诉客服", "卡号发我").
-_HANDED_OVER = re.compile(r"[^。]{0,2}(?:告诉|告知|发给|发我|报给|念给|读给|提供给|转发给|截图发)")
+HANDOVER = "告诉|告知|发给|发我|报给|念给|读给|提供给|转发给|截图发"
+_HANDED_OVER = re.compile(rf"[^。]{{0,2}}(?:{HANDOVER})")
 # "请…" followed by what a scammer wants done (a warning says "请勿…", "请拨打110", "请转告老人"):
 # in a sentence that borrows anti-fraud words, it shows the words are bait ("防诈骗补贴", "反诈中心").
 PLEASE_DO = re.compile(

@@ -50,10 +50,11 @@ def base_tokenizer() -> jieba.Tokenizer:
             tokenizer = jieba.Tokenizer()
             tokenizer.tmp_dir = str(cache_dir())
             tokenizer.cache_file = "jieba.cache"
-            loaded = read_flat_cache(cache_dir() / FLAT_CACHE)
+            flat = cache_dir() / FLAT_CACHE
+            loaded = read_flat_cache(flat)
             if loaded is None:
                 tokenizer.initialize()  # jieba's own (marshal) cache, or the dictionary itself
-                write_flat_cache(cache_dir() / FLAT_CACHE, tokenizer.FREQ, tokenizer.total)
+                write_flat_cache(flat, tokenizer.FREQ, tokenizer.total)
             else:
                 tokenizer.FREQ, tokenizer.total = loaded
                 tokenizer.initialized = True
