@@ -32,7 +32,7 @@ _LOOKBACK = 8
 _NOT_ACCUSED = r"(?<!涉嫌)(?<!不是)(?<!参与)(?<!涉及)"
 _WARNING = re.compile(
     rf"{_NOT_ACCUSED}(?:(?<!被)(?:诈骗|骗子)(?!案|犯罪|团伙|集团|罪)|非法集资(?!案))"
-    r"|骗局|套路|反诈(?!中心的|中心民警|中心警官)|防骗|防诈|谨防|警惕|上当|受骗|不法分子"
+    r"|骗局|套路|反诈(?!中心的|中心民警|中心警官|中心工作人员)|防骗|防诈|谨防|警惕|上当|受骗|不法分子"
 )
 # A sensitive word right after a request verb is the scammer's ask ("请提供您的身份证号码",
 # "把验证码发给我", "下载这个APP"); the bare word also turns up in genuine notices ("您尾号
