@@ -25,11 +25,14 @@ _NEGATION = re.compile(
     r"|无需缴纳|无须缴纳|无需支付|不需要缴纳|不收取|不收任何|无需任何|无$"
 )
 _LOOKBACK = 8
+# A negation ends where the next clause starts: in "不要挂电话并添加我的微信" (commas are gone in
+# the compact text) the 不要 is about hanging up, not about adding the WeChat.
+_CLAUSE_JOIN = re.compile(r"并且|并|然后|接着|同时")
 # A sentence that names scams as scams ("…都是诈骗", "谨防…骗局") is a warning to the reader,
 # as in anti-fraud posters and police notices; its words are not counted. Scammers' own uses
 # ("你涉嫌诈骗案", "我们不是骗子"), a victim's own words ("我被骗子骗了") and a caller's title
 # ("我是市反诈中心的民警") are not markers.
-_NOT_ACCUSED = r"(?<!涉嫌)(?<!不是)(?<!参与)(?<!涉及)"
+_NOT_ACCUSED = r"(?<!涉嫌)(?<!不是)(?<!参与)(?<!涉及)(?<!涉嫌电信)(?<!涉嫌金融)(?<!涉嫌网络)(?<!涉嫌经济)"
 _WARNING = re.compile(
     rf"{_NOT_ACCUSED}(?:(?<!被)(?:诈骗|骗子)(?!案|犯罪|团伙|集团|罪)|非法集资(?!案))"
     r"|骗局|套路|反诈(?!中心的|中心民警|中心警官|中心工作人员)|防骗|防诈|谨防|警惕|上当|受骗|不法分子"
@@ -229,7 +232,7 @@ def _asked(text: str, start: int, end: int) -> bool:
 def _negated(text: str, start: int) -> bool:
     window = text[max(0, start - _LOOKBACK) : start]
     window = window.rsplit(BOUNDARY, 1)[-1]
-    return bool(_NEGATION.search(window))
+    return bool(_NEGATION.search(_CLAUSE_JOIN.split(window)[-1]))
 
 
 def _in_warning(text: str, pos: int, cache: dict[int, bool]) -> bool:
