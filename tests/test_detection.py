@@ -508,3 +508,40 @@ def test_everyday_notices_in_other_words_stay_safe(real_detector):
         "各位老人注意：高息养老项目、以房养老预交费很多是非法集资，千万别把房子拿去抵押。",
     )
     assert real_detector.check("我是检察院的，你涉嫌非法集资，马上把存款转到安全账户核查").flagged
+
+
+def _owners(detector, text: str) -> set[str]:
+    """Every signal, cue and keyword owner the term index counts in text."""
+    return {owner for hit in detector.terms.find(*_compact(text)) for _kind, owner in hit.owners}
+
+
+def test_a_negation_stops_at_the_next_clause(real_detector):
+    # "不要" is about hanging up; the request for the ID number still counts
+    assert "personal_info" in _owners(real_detector, "请不要挂机，并报一下身份证号码")
+    assert "personal_info" not in _owners(real_detector, "请不要报给别人身份证号码")
+
+
+def test_named_scam_kinds_a_caller_is_accused_of_are_not_a_warning(real_detector):
+    for text in (
+        "我是市公安局的民警，你名下那张卡涉嫌金融诈骗，需要配合调查",
+        "本人是反诈中心工作人员，你名下的手机号涉嫌电信诈骗，需要配合调查",
+    ):
+        assert "implicated" in _owners(real_detector, text), text
+    assert "implicated" not in _owners(real_detector, "谨防电信诈骗，涉嫌犯罪的通知都要打110核实")
+
+
+def test_a_resident_asking_whether_she_was_fooled_is_not_a_warning(real_detector):
+    text = "网上买的手机付完款，卖家又让我交关税和保证金才发货，我是不是上当了"
+    assert {"fee_first", "deposit"} <= _owners(real_detector, text)
+    assert "fee_first" not in _owners(real_detector, "先交关税再发货的都是骗局，大家别上当")
+
+
+def test_refusing_transfers_and_sales_are_negations(real_detector):
+    assert "transfer" not in _owners(real_detector, "爱心捐款统一交到工会办公室，不在群里接收转账")
+    assert "health_product" not in _owners(real_detector, "社区义诊只量血压，不卖保健品")
+
+
+def test_a_bare_tap_word_before_a_link_opens_it(real_detector):
+    verdict = real_detector.check("您的积分即将清零，点 jf-10086.cc 填写卡号兑换现金")
+    assert "app_download" in verdict.signals
+    assert "app_download" not in real_detector.check("积分兑换请到营业厅办理，10点 营业").signals

@@ -67,6 +67,9 @@ _PUBLICITY_SPAN = 40
 # A link the message tells the reader to open ("请点击 xx.cn 领取") counts as the link signal
 # word it replaced: links are cut out of the compact text, so "点击…链接" cannot see them.
 _OPEN_LINK = re.compile(r"点击|点开|点此|登录|登陆|访问|打开|进入|戳")
+# ...or a bare "点" right before the link ("点 dx5g.cc 填写…"): the folded text keeps a space
+# where the link was.
+_TAP_LINK = re.compile(r"(?:点|戳)\s")
 # A request to pay a sum, however it is worded: "先转五千给我", "打28万过去", "交三万才放人",
 # "你先充一千". A pay verb right before an amount (digits are "#" in the compact text); "转了
 # 两千" (done, not asked) does not match. It fires the transfer signal like its word list.
@@ -192,7 +195,7 @@ class Detector:
         openers = self.openers_by_first.get(opening_text[:1], ())
         cued.update(cue for opening, cue in openers if _opens_with(opening_text, opening))
         strange = any(not _official_link(link) for link in norm.extracted["links"])  # see OFFICIAL_DOMAINS
-        if strange and "app_download" not in fired and _OPEN_LINK.search(compact):
+        if strange and "app_download" not in fired and (_OPEN_LINK.search(compact) or _TAP_LINK.search(norm.folded)):
             fired.append("app_download")
         if "transfer" not in fired and _MONEY_DEMAND.search(compact):
             fired.append("transfer")

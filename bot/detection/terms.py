@@ -21,7 +21,7 @@ from bot.detection.tokenizer import MessageCuts
 Owner = tuple[str, str]
 
 _NEGATION = re.compile(
-    r"勿|不要|不会|不得|不可|千万别|别给|别把|别信|谨防|警惕|严禁|防范|防止|提防|绝不|从不|切莫|拒绝|以防|小心"
+    r"勿|不要|不会|不得|不可|千万别|别给|别把|别信|谨防|警惕|严禁|防范|防止|提防|绝不|从不|切莫|拒绝|以防|小心|不接收|不卖|不在[^。]{0,4}接收"
     r"|无需缴纳|无须缴纳|无需支付|不需要缴纳|不收取|不收任何|无需任何|无$"
 )
 _LOOKBACK = 8
@@ -35,7 +35,7 @@ _CLAUSE_JOIN = re.compile(r"并且|并|然后|接着|同时")
 _NOT_ACCUSED = r"(?<!涉嫌)(?<!不是)(?<!参与)(?<!涉及)(?<!涉嫌电信)(?<!涉嫌金融)(?<!涉嫌网络)(?<!涉嫌经济)"
 _WARNING = re.compile(
     rf"{_NOT_ACCUSED}(?:(?<!被)(?:诈骗|骗子)(?!案|犯罪|团伙|集团|罪)|非法集资(?!案))"
-    r"|骗局|套路|反诈(?!中心的|中心民警|中心警官|中心工作人员)|防骗|防诈|谨防|警惕|上当|受骗|不法分子"
+    r"|骗局|套路|(?<!是不是)(?<!会不会)(?:上当|受骗)|反诈(?!中心的|中心民警|中心警官|中心工作人员)|防骗|防诈|谨防|警惕|不法分子"
 )
 # A sensitive word right after a request verb is the scammer's ask ("请提供您的身份证号码",
 # "把验证码发给我", "下载这个APP"); the bare word also turns up in genuine notices ("您尾号
