@@ -545,3 +545,35 @@ def test_a_bare_tap_word_before_a_link_opens_it(real_detector):
     verdict = real_detector.check("您的积分即将清零，点 jf-10086.cc 填写卡号兑换现金")
     assert "app_download" in verdict.signals
     assert "app_download" not in real_detector.check("积分兑换请到营业厅办理，10点 营业").signals
+
+
+def test_someone_coming_to_collect_the_cash_is_not_counter_advice():
+    from bot.detection.detector import _gives_counter_advice
+    from bot.detection.normalize import normalize_message
+
+    assert _gives_counter_advice(normalize_message("阿姨您先别转，我们民警马上到您家"))
+    assert not _gives_counter_advice(normalize_message("奶奶你别声张，我朋友马上去您家拿钱"))
+
+
+def test_traditional_characters_fold_to_simplified():
+    from bot.detection.normalize import normalize_phrase
+
+    assert normalize_phrase("帳號實名認證過期，將於24小時後停機") == "账号实名认证过期将于#小时后停机"
+
+
+def test_an_installer_link_is_an_app_to_download(real_detector):
+    verdict = real_detector.check("上周聚会的相片都在这里了，大家自己下载 party-pics.top/album.apk")
+    assert "app_download" in verdict.signals and verdict.flagged
+    assert "app_download" not in real_detector.check("上周聚会的相片都在这里了，大家自己看 party-pics.top/album").signals
+
+
+def test_an_anti_fraud_rhyme_is_publicity(real_detector):
+    assert_safe(real_detector, "反诈口诀：陌生链接不点开；验证码，不外传；天上掉的馅饼别去接，转账之前问家人。请转给爸妈看看")
+
+
+def test_a_caution_to_the_whole_group_is_counter_advice():
+    from bot.detection.detector import _gives_counter_advice
+    from bot.detection.normalize import normalize_message
+
+    assert _gives_counter_advice(normalize_message("最近有人冒充物业收燃气费，请大家注意，缴费只在物业前台"))
+    assert not _gives_counter_advice(normalize_message("最近有人冒充物业收燃气费，缴费只在物业前台"))

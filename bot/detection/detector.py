@@ -43,18 +43,21 @@ _PROTECTIVE = re.compile(
 )
 # Advice that would end the scam, which no scammer gives about his own call or request: ignore
 # whoever asks, call me back to check, ask at the police office, 96110, "we are coming to your
-# door now" (a genuine officer stopping a transfer; a scammer never comes). Not among them: "hang up"
+# door now" (a genuine officer stopping a transfer; a scammer never comes, except to collect the
+# cash: "我同学马上去您家拿钱" is the scam itself). Not among them: "hang up"
 # and "call your family" (in phone calls the victim says "我先挂了", "我先给家里打个电话问问")
 # and "call us to verify" (the scammer's own number).
-# Warnings from family, teachers and community police say it; a protective notice is judged
-# more leniently even when it retells a whole scam story (which matches combos).
+# A caution to a whole group ("请大家注意") is a notice's voice too: a scammer works on one
+# reader at a time. Warnings from family, teachers and community police say it; a protective
+# notice is judged more leniently even when it retells a whole scam story (which matches combos).
 _HOTLINE = re.compile(r"(?<!\d)96110(?!\d)")
 _HOTLINE_FORBIDDEN = re.compile(r"不要|不用|不必|别|勿|不能|不许|拒接|挂掉")
 _COUNTER_ADVICE = re.compile(
     r"一律别理|一律不要理|一律不理|别理他|不用理他"
     r"|(?<!拨)打我(?!们)[^。]{0,6}(?:确认|核实)|(?<!我)(?<!我先)给(?:孩子|子女|家人|家里人)?本人[^。]{0,10}核实"
     r"|一概挂|一律挂|然后给我打|不用加任何人|不要加任何人"
-    r"|警务室|(?:马上|这就|现在|立刻)(?:到|去|上|过去)(?:您|你)家(?![^。]{0,6}(?:抓|逮捕|拘留|带走))"
+    r"|请大家注意"
+    r"|警务室|(?:马上|这就|现在|立刻)(?:到|去|上|过去)(?:您|你)家(?![^。]{0,6}(?:抓|逮捕|拘留|带走|拿钱|取钱|收钱|拿现金|取现金))"
 )
 # A genuine courier or shop notice sends you to its own app ("请在顺丰官方APP中修改地址"); a scam
 # sends a link or its own "customer service". Only counted when the message carries no link.
@@ -62,6 +65,7 @@ _OWN_APP = re.compile(r"(?:在|到|通过|打开|登录)[^。]{0,6}官方(?:app|
 # Anti-fraud publicity opens by saying so ("警方提示：…", "反诈提醒：…"); scams do not.
 _PUBLICITY_LEAD = re.compile(
     r"(?:警方|派出所|公安|民警|反诈|防骗|社区)(?:提示|提醒|温馨提示)|反诈宣传|反诈(?:小)?(?:课堂|讲堂)|防骗课堂"
+    r"|(?:防骗|反诈|防诈)(?:口诀|顺口溜|小贴士)"
 )
 _PUBLICITY_SPAN = 40
 # A link the message tells the reader to open ("请点击 xx.cn 领取") counts as the link signal
@@ -74,7 +78,7 @@ _TAP_LINK = re.compile(r"(?:点|戳)\s")
 # "你先充一千". A pay verb right before an amount (digits are "#" in the compact text); "转了
 # 两千" (done, not asked) does not match. It fires the transfer signal like its word list.
 _MONEY_DEMAND = re.compile(r"(?:转|打|汇|交|付|充|存|垫|借)(?:给我|我|给他|给她|他|她|过来)?(?:#|[一二两三四五六七八九十百千]{1,3})(?:万|千|百|元|块)")
-# Facts a combo may name (library.FACTS). A phishing SMS sends the reader to a look-alike site
+# Facts a combo may name (library.FACTS: link, phone, apk). A phishing SMS sends the reader to a look-alike site
 # or to a "客服" number; a genuine notice names the institution's own domain or its 95xxx line.
 # Only whole official domains count: "10086-jf.cn" is not 10086.cn.
 OFFICIAL_DOMAINS = (
@@ -84,6 +88,7 @@ OFFICIAL_DOMAINS = (
 )  # fmt: skip
 _HOST = re.compile(r"^(?:https?://)?([^/?#:]+)", re.IGNORECASE)
 _SERVICE_LINE = re.compile(r"9[56]\d{3,4}")
+_APK = re.compile(r"\.apk(?:$|[?#])", re.IGNORECASE)
 # A cue word that starts with this mark counts only at the very start of the message.
 OPENER = "^"
 MAX_MATCHES = 5
@@ -195,7 +200,8 @@ class Detector:
         openers = self.openers_by_first.get(opening_text[:1], ())
         cued.update(cue for opening, cue in openers if _opens_with(opening_text, opening))
         strange = any(not _official_link(link) for link in norm.extracted["links"])  # see OFFICIAL_DOMAINS
-        if strange and "app_download" not in fired and (_OPEN_LINK.search(compact) or _TAP_LINK.search(norm.folded)):
+        opens = _OPEN_LINK.search(compact) or _TAP_LINK.search(norm.folded)
+        if strange and "app_download" not in fired and (opens or _has_apk(norm.extracted["links"])):
             fired.append("app_download")
         if "transfer" not in fired and _MONEY_DEMAND.search(compact):
             fired.append("transfer")
@@ -365,9 +371,15 @@ def _present(fired: list[str], cued: set[str], extracted: dict, strange_link: bo
     present = cued.union(fired)
     if strange_link:
         present.add("link")
+    if _has_apk(extracted["links"]):
+        present.add("apk")  # an app to install, whatever the message calls it ("照片", "相册")
     if any(not _SERVICE_LINE.fullmatch(phone) for phone in extracted["phones"]):
         present.add("phone")
     return present
+
+
+def _has_apk(links: list[str]) -> bool:
+    return any(_APK.search(link) for link in links)
 
 
 def _official_link(link: str) -> bool:

@@ -27,7 +27,7 @@ SIGNAL_IDS = (
 # Signals a library may define but need not (older files do not have them).
 OPTIONAL_SIGNAL_IDS = ("off_platform",)
 # Facts about a message that combos may name besides signals and cues (see detector._facts).
-FACTS = ("link", "phone")
+FACTS = ("link", "phone", "apk")
 RISKS = ("high", "medium", "low")
 THRESHOLD_NAMES = ("scam", "suspicious")
 
