@@ -8,7 +8,7 @@ import time
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.channels import wechat_mp, wecom, wecom_bot
@@ -54,6 +54,8 @@ FIELD_NAMES = st.sampled_from(["ToUserName", "FromUserName", "CreateTime", "MsgT
 
 @SETTINGS
 @given(st.dictionaries(FIELD_NAMES, st.text(max_size=300), max_size=12))
+# "²" passes str.isdigit() but not int(): found by this test, kept as a fixed case
+@example({"ToUserName": "0", "FromUserName": "0", "MsgType": "0", "CreateTime": "²"})
 def test_any_fields_become_a_message_or_a_clean_refusal(fields):
     for adapter in (wechat_mp, wecom):
         try:

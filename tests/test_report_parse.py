@@ -71,6 +71,7 @@ def test_amounts_dates_and_phones_are_not_rooms():
 
 def test_chinese_number():
     assert [chinese_number(t) for t in ["3", "十", "十二", "二十", "二十三", "两"]] == [3, 10, 12, 20, 23, 2]
+    assert chinese_number("²") is None  # a digit to str.isdigit(), not a number to int()
     assert chinese_number("十十") is None and chinese_number("abc") is None
 
 

@@ -72,6 +72,6 @@ class WeChatFastPath:
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != PATH:
             return None
         raw = environ.get("CONTENT_LENGTH") or ""
-        if not raw.isdigit() or int(raw) > self.max_body:
+        if not raw.isdecimal() or int(raw) > self.max_body:
             return None  # Flask answers 411/413 and reads chunked bodies
         return int(raw)

@@ -103,7 +103,7 @@ def to_incoming(fields: dict[str, str]) -> Incoming:
     user, account = _required(fields, "FromUserName"), _required(fields, "ToUserName")
     kind = _required(fields, "MsgType").lower()
     created = _required(fields, "CreateTime")
-    if not created.isdigit():
+    if not created.isdecimal():  # isdigit() also takes "²", which int() refuses
         raise BadMessage("CreateTime is not a number")
     if len(user) > MAX_ID_LENGTH or len(account) > MAX_ID_LENGTH:
         raise BadMessage("FromUserName or ToUserName is too long")

@@ -57,7 +57,7 @@ def to_incoming(fields: dict[str, str]) -> Incoming:
     user = fields.get("FromUserName", "")
     kind = fields.get("MsgType", "").lower()
     created = fields.get("CreateTime", "")
-    if not user or not kind or not created.isdigit():
+    if not user or not kind or not created.isdecimal():  # not isdigit(): "²" is a digit int() refuses
         raise BadMessage("missing field FromUserName, MsgType or CreateTime")
     if len(user) > MAX_ID_LENGTH:
         raise BadMessage("FromUserName is too long")

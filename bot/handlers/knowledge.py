@@ -57,7 +57,7 @@ def show_detail(msg: Incoming, ctx) -> Reply:
 
 def find_type(types: list, wanted: str):
     """By number in the list ("3") or by part of the Chinese name ("刷单")."""
-    if wanted.isdigit():
+    if wanted.isdecimal():
         index = int(wanted) - 1
         return types[index] if 0 <= index < len(types) else None
     return next((t for t in types if wanted in t.name), None)

@@ -82,7 +82,7 @@ def normalize(text: str) -> str:
 
 def chinese_number(text: str) -> int | None:
     """'3' → 3, '十二' → 12, '二十' → 20, '二十三' → 23, '两' → 2; None when it is not a number."""
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
         return None
