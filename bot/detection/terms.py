@@ -122,7 +122,9 @@ class TermIndex:
         hits = []
         warnings: dict[int, bool] = {}
         cuts = MessageCuts(self.tokenizer, text)  # does no work until a boundary is asked
-        for head in sorted(pairs & self.by_head.keys()):  # fixed order: see phrases.py
+        # Sorted: set order changes with Python's hash seed, and the verdict of a message must
+        # not depend on which gunicorn worker happens to judge it (hits keep this order).
+        for head in sorted(pairs & self.by_head.keys()):
             for term in self.by_head[head]:
                 start = text.find(term)
                 if start >= 0:  # most terms that share a head with the message are not in it
