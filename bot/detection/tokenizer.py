@@ -202,8 +202,12 @@ class MessageCuts:
         # and the route share: FREQ is large, and each of its lookups is likely a cache miss.
         # Each list ascends, so its first word reaching pos decides (a plain loop: this runs for
         # every boundary question, and a generator costs more than the lookups).
+        words_at = self._words_at
         for start in range(left, pos):
-            for last, _ in self._words_from(start):
+            words = words_at.get(start)  # the cache looked up here: a call costs more than the lookup
+            if words is None:
+                words = self._words_from(start)
+            for last, _ in words:
                 if last >= pos:
                     if last < right:
                         return True
