@@ -198,20 +198,17 @@ class MessageCuts:
         text = self.text
         if _is_eng(text[pos - 1]) and _is_eng(text[pos]):
             return True
-        # From the word lists of the positions before pos, which the neighbouring questions
-        # and the route share: FREQ is large, and each of its lookups is likely a cache miss.
-        # Each list ascends, so its first word reaching pos decides (a plain loop: this runs for
-        # every boundary question, and a generator costs more than the lookups).
-        words_at = self._words_at
-        for start in range(left, pos):
-            words = words_at.get(start)  # the cache looked up here: a call costs more than the lookup
-            if words is None:
-                words = self._words_from(start)
-            for last, _ in words:
-                if last >= pos:
-                    if last < right:
-                        return True
+        # FREQ holds every prefix of every word: when text[start:pos + 1] is not in it, no word
+        # from start reaches pos, and that one lookup settles start. FREQ is large and each lookup
+        # likely a cache miss, so the nearest start, the likeliest to straddle, is asked first.
+        freq = self.freq
+        for start in range(pos - 1, left - 1, -1):
+            for last in range(pos, right):  # a plain loop: this runs for every boundary question
+                count = freq.get(text[start : last + 1])
+                if count is None:
                     break
+                if count:
+                    return True
         return False
 
     def _run_cuts(self, start: int, end: int) -> set[int]:
