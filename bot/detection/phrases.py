@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import operator
 from collections import defaultdict
-from collections.abc import Iterator
 
 import jieba
 import numpy as np
@@ -87,6 +86,12 @@ class PhraseIndex:
         self.postings_len = np.array([len(postings[word]) for word in vocabulary], dtype=np.int64)
         self.postings_first = np.cumsum(self.postings_len) - self.postings_len
         self.word_weight = np.array([self.weight[word] for word in vocabulary])
+        # ...and one by one, for a message of one window (most SMS): one concatenation is cheaper.
+        self.ids = np.split(self.postings, self.postings_first[1:])
+        self.weights = [
+            np.full(length, weight)
+            for length, weight in zip(self.postings_len, self.word_weight, strict=True)
+        ]
         totals = np.zeros(len(phrasings))
         for word, ids in postings.items():  # in the order the words were first met, as ever
             totals[ids] += self.weight[word]
@@ -148,33 +153,42 @@ class PhraseIndex:
                     found[number] = mask
         return found
 
-    def _candidates(self, windows_of: dict[int, int], windows: int) -> Iterator[tuple[int, float, int]]:
+    def _candidates(self, windows_of: dict[int, int], windows: int) -> list[tuple[int, float, int]]:
         """(window, share of weight present, phrasing) for the best phrasings of each window,
         window by window."""
         words = sorted(windows_of)  # a fixed order of float additions: the same share every time
+        if windows == 1:
+            return self._scored(*self._postings_of_one(words), 0, 1) if words else []
+        found = []
         for first in range(0, windows, self.windows_per_batch):
-            yield from self._batch_candidates(
-                words, windows_of, first, min(windows, first + self.windows_per_batch)
-            )
+            rows = min(windows, first + self.windows_per_batch) - first
+            word_at, row_at = _word_windows(words, windows_of, first, rows)
+            if word_at:
+                found += self._scored(*self._postings_of(word_at, row_at), first, rows)
+        return found
 
-    def _batch_candidates(
-        self, words: list[int], windows_of: dict[int, int], first: int, end: int
-    ) -> Iterator[tuple[int, float, int]]:
-        """_candidates for windows first..end-1, scored in one bincount: window k's bins are
-        (k - first) * phrasings + phrasing. Each bin still adds its words in sorted order."""
-        count, rows = len(self.phrasings), end - first
-        word_at, row_at = self._word_windows(words, windows_of, first, rows)
-        if not len(word_at):
-            return
-        lengths = self.postings_len[word_at]
+    def _postings_of_one(self, words: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(phrasings, weights) of the words of a message of one window, word by word."""
+        return np.concatenate([self.ids[n] for n in words]), np.concatenate([self.weights[n] for n in words])
+
+    def _postings_of(self, word_at: list[int], row_at: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(bin, weight) of each phrasing of each (word, window row): window row r's bins are
+        r * phrasings + phrasing. Entry by entry, so each bin still adds its words in sorted order."""
+        words = np.array(word_at, dtype=np.int64)
+        lengths = self.postings_len[words]
         ends = np.cumsum(lengths)
-        # the posting lists of word_at, end to end: element j of entry e is postings[first_e + j]
+        # the posting lists of words, end to end: element j of entry e is postings[first_e + j]
         bins = self.postings[
-            np.arange(ends[-1]) + np.repeat(self.postings_first[word_at] - (ends - lengths), lengths)
+            np.arange(ends[-1]) + np.repeat(self.postings_first[words] - (ends - lengths), lengths)
         ]
-        if rows > 1:
-            bins += np.repeat(row_at * count, lengths)
-        weights = np.repeat(self.word_weight[word_at], lengths)
+        bins += np.repeat(np.array(row_at, dtype=np.int64) * len(self.phrasings), lengths)
+        return bins, np.repeat(self.word_weight[words], lengths)
+
+    def _scored(
+        self, bins: np.ndarray, weights: np.ndarray, first: int, rows: int
+    ) -> list[tuple[int, float, int]]:
+        """The candidates of windows first..first+rows-1 from their (bin, weight) pairs: one bincount."""
+        count = len(self.phrasings)
         sums = np.bincount(bins, weights=weights, minlength=rows * count).reshape(rows, count)
         share = (sums / self.totals).ravel()
         hit = np.flatnonzero(share >= MIN_CONTAINMENT)
@@ -184,28 +198,10 @@ class PhraseIndex:
                 hit = np.concatenate(
                     [_best(share, part) for part in np.split(hit, np.cumsum(per_window)[:-1])]
                 )
-        for row, i, value in zip(
-            (hit // count).tolist(), (hit % count).tolist(), share[hit].tolist(), strict=True
-        ):
-            yield first + row, value, i
-
-    @staticmethod
-    def _word_windows(
-        words: list[int], windows_of: dict[int, int], first: int, rows: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(word, window - first) for each word and each of windows first..first+rows-1 it occurs
-        in: word by word (in sorted order), each word's windows ascending."""
-        if rows == 1 and first == 0:
-            return np.array(words, dtype=np.int64), np.zeros(len(words), dtype=np.int64)
-        word_at, row_at = [], []
-        for number in words:
-            mask = (windows_of[number] >> first) & ((1 << rows) - 1)
-            while mask:
-                lowest = mask & -mask
-                word_at.append(number)
-                row_at.append(lowest.bit_length() - 1)
-                mask ^= lowest
-        return np.array(word_at, dtype=np.int64), np.array(row_at, dtype=np.int64)
+        if rows == 1:
+            return [(first, value, i) for value, i in zip(share[hit].tolist(), hit.tolist(), strict=True)]
+        rows_hit = (hit // count + first).tolist()
+        return list(zip(rows_hit, share[hit].tolist(), (hit % count).tolist(), strict=True))
 
     def aligned_text(self, index: int, text: str, start: int) -> str:
         """The part of the message a phrasing matched, to show the resident as evidence:
@@ -228,3 +224,19 @@ def _best(share: np.ndarray, hit: np.ndarray) -> np.ndarray:
     if len(hit) <= MAX_CANDIDATES:
         return hit
     return hit[np.argpartition(share[hit], -MAX_CANDIDATES)[-MAX_CANDIDATES:]]
+
+
+def _word_windows(
+    words: list[int], windows_of: dict[int, int], first: int, rows: int
+) -> tuple[list[int], list[int]]:
+    """(word, window - first) for each word and each of windows first..first+rows-1 it occurs
+    in: word by word (in sorted order), each word's windows ascending."""
+    word_at, row_at = [], []
+    for number in words:
+        mask = (windows_of[number] >> first) & ((1 << rows) - 1)
+        while mask:
+            lowest = mask & -mask
+            word_at.append(number)
+            row_at.append(lowest.bit_length() - 1)
+            mask ^= lowest
+    return word_at, row_at
