@@ -133,19 +133,22 @@ class PhraseIndex:
     def _windows_per_word(self, text: str, windows: int, pairs: set[str] | None) -> dict[int, int]:
         """Which library words occur (whole) inside which windows: word number -> bit mask of
         the windows (bit k: window k)."""
+        heads = (pairs_of(text) if pairs is None else pairs) & self.by_head.keys()
+        if windows == 1:  # the whole (short) message
+            return {number: 1 for head in heads for word, number in self.by_head[head] if word in text}
         found: dict[int, int] = {}
-        last = windows - 1
-        for head in (pairs_of(text) if pairs is None else pairs) & self.by_head.keys():
+        every = (1 << windows) - 1
+        for head in heads:
             for word, number in self.by_head[head]:
-                if last == 0:  # one window: the whole (short) message
-                    if word in text:
-                        found[number] = 1
-                    continue
                 pos, seen, mask = text.find(word), 0, 0
-                while pos >= 0 and seen < MAX_OCCURRENCES:
+                # (plain comparisons, not min/max: this runs for each occurrence of each word)
+                while pos >= 0 and seen < MAX_OCCURRENCES and mask != every:
                     seen += 1
-                    first = max(0, -(-(pos + len(word) - WINDOW) // STEP))
-                    end = min(last, pos // STEP) + 1  # windows first..end-1 hold this occurrence
+                    reach = pos + len(word) - WINDOW  # a window holding the word starts here or later
+                    first = -(-reach // STEP) if reach > 0 else 0
+                    end = pos // STEP + 1  # windows first..end-1 hold this occurrence
+                    if end > windows:
+                        end = windows
                     if first < end:
                         mask |= (1 << end) - (1 << first)
                     pos = text.find(word, pos + 1)
