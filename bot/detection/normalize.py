@@ -81,9 +81,19 @@ class Normalized:
     folded: str = ""  # before compacting: what evidence is quoted from
 
 
+# The full-width punctuation of Chinese text, each replaced up front by what NFKC makes of it:
+# NFKC then gives the same result (it decomposes them to exactly that first), but a text whose
+# only characters to change were these passes its quick check instead of being decomposed and
+# recomposed whole (~100x faster on a chat transcript, where a comma comes every few words).
+_PUNCTUATION_NFKC = tuple((mark, unicodedata.normalize("NFKC", mark)) for mark in "，？！：；（）…")
+
+
 def fold(text: str) -> str:
     """Width, case and traditional forms folded; spacing and symbols still in place."""
-    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower()
+    text = text[:MAX_CHARS]
+    for mark, folded in _PUNCTUATION_NFKC:
+        text = text.replace(mark, folded)
+    text = unicodedata.normalize("NFKC", text).lower()
     return text.translate(_TRADITIONAL) if _HAS_TRADITIONAL.search(text) else text
 
 
