@@ -106,6 +106,9 @@ class TermIndex:
             term: len(owners) + len({o[1] for o in owners if o[1] in ASKABLE})
             for term, owners in self.owners.items()
         }
+        # Terms and pairs with no owner that can be asked for: whether a request verb comes
+        # before them cannot change what they report, and is not looked for.
+        self.askable = {term for term, owners in self.owners.items() if any(o[1] in ASKABLE for o in owners)}
         self.by_head: dict[str, list[str]] = defaultdict(list)
         for term in sorted(self.owners, key=len, reverse=True):
             self.by_head[term[:2]].append(term)
@@ -116,6 +119,9 @@ class TermIndex:
             if BOUNDARY in term and len(parts) == 2:
                 key = (parts[0], parts[1])
                 self.pair_owners[key] = tuple(dict.fromkeys(self.pair_owners.get(key, ()) + tuple(owners)))
+        self.askable_pairs = {
+            key for key, owners in self.pair_owners.items() if any(o[0] == "sig" and o[1] in ASKABLE for o in owners)
+        }
         # Each pair as (first, second, what shows the second is present: its head, or the
         # character itself when it is one), computed here rather than per message.
         self.pairs_by_head: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -178,7 +184,9 @@ class TermIndex:
                 spans = ((start, end_first), (found, found + len(second)))
                 owners = _counting_owners(cuts, spans, self.pair_owners[(first, second)])
             if owners:
-                if _asked(text, start, found + len(second)) or _ASK_PAIR.fullmatch(first):
+                if (first, second) in self.askable_pairs and (
+                    _asked(text, start, found + len(second)) or _ASK_PAIR.fullmatch(first)
+                ):
                     owners += tuple(("ask", o[1]) for o in owners if o[0] == "sig" and o[1] in ASKABLE)
                 return TermHit(text[start : found + len(second)], owners)
             start = text.find(first, start + 1)
@@ -205,7 +213,7 @@ class TermIndex:
                 for owner in counting:
                     if owner not in found and (not negated or owner in NEGATION_EXEMPT):
                         found.append(owner)
-                if not negated and _asked(text, start, start + len(term)):
+                if not negated and term in self.askable and _asked(text, start, start + len(term)):
                     for _kind, name in counting:
                         if name in ASKABLE and ("ask", name) not in found:
                             found.append(("ask", name))
