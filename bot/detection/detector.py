@@ -388,7 +388,12 @@ def _distinct(words: list[str]) -> tuple[str, ...]:
     plain: list[str] = []
     for word in words:
         bare = _SYMBOLS.sub("", word)
-        if bare and not any(bare in other or other in bare for other in plain):
+        if not bare:
+            continue
+        for other in plain:  # a loop, not any(<generator>): this runs for every flagged message
+            if bare in other or other in bare:
+                break
+        else:
             kept.append(word)
             plain.append(bare)
     return tuple(kept)

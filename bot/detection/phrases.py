@@ -210,11 +210,13 @@ class PhraseIndex:
         """The part of the message a phrasing matched, to show the resident as evidence:
         from its first to its last word found there, or rapidfuzz's alignment when closer."""
         window = text if len(window_starts(len(text))) == 1 else text[start : start + WINDOW]
-        spans = [(window.find(w), window.find(w) + len(w)) for w in self.words[index] if w in window]
-        if spans:
-            left, right = min(s for s, _ in spans), max(e for _, e in spans)
-            if right - left <= 2 * len(self.phrasings[index]):
-                return window[left:right].strip(BOUNDARY)
+        left, right = len(window), -1  # from the first word found to the end of the last
+        for word in self.words[index]:
+            pos = window.find(word)
+            if pos >= 0:
+                left, right = min(left, pos), max(right, pos + len(word))
+        if right >= 0 and right - left <= 2 * len(self.phrasings[index]):
+            return window[left:right].strip(BOUNDARY)
         alignment = fuzz.partial_ratio_alignment(self.phrasings[index], window)
         if alignment is None:
             return ""
