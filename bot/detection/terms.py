@@ -122,18 +122,16 @@ class TermIndex:
         self.askable_pairs = {
             key for key, owners in self.pair_owners.items() if any(o[0] == "sig" and o[1] in ASKABLE for o in owners)
         }
-        # Each pair as (first, second, what shows the second is present: its head, or the
-        # character itself when it is one), computed here rather than per message.
-        self.pairs_by_head: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        # Pairs whose first word is one character ("借…钱", "加…微信") have no 2-character head;
-        # they are few, and each costs one str.find per message.
-        self.short_pairs: list[tuple[str, str, str]] = []
-        for first, second in self.pair_owners:
-            pair = (first, second, second[:2])
-            if len(first) >= 2:
-                self.pairs_by_head[first[:2]].append(pair)
-            else:
-                self.short_pairs.append(pair)
+        # A pair can be in a message only if what shows each of its words is: a word's first two
+        # characters, or the character itself when it is one. Pairs are indexed by what shows
+        # their second word (few of those are in any one message) as (rank, pair, what shows the
+        # first); rank keeps the order hits are reported in: by the head of the first word, then
+        # the pairs whose first word is one character ("借…钱", "加…微信"), as listed.
+        self.pairs_by_second: dict[str, list[tuple[int, tuple[str, str], str]]] = defaultdict(list)
+        ranked = sorted(self.pair_owners, key=lambda pair: (len(pair[0]) < 2, pair[0][:2] if len(pair[0]) >= 2 else ""))
+        for rank, (first, second) in enumerate(ranked):
+            self.pairs_by_second[second[:2]].append((rank, (first, second), first[:2]))
+        self.pair_characters = frozenset(word for pair in self.pair_owners for word in pair if len(word) == 1)
 
     @staticmethod
     def split_pair(term: str) -> tuple[str, ...]:
@@ -153,14 +151,24 @@ class TermIndex:
                     owners = self._owners_at_any(cuts, term, start, warnings)
                     if owners:
                         hits.append(TermHit(term, owners))
-        candidates = [p for head in sorted(pairs & self.pairs_by_head.keys()) for p in self.pairs_by_head[head]]
-        candidates += [p for p in self.short_pairs if p[0] in text]
-        for first, second, seen in candidates:
-            if seen in pairs if len(seen) == 2 else seen in text:
-                hit = self._pair_at_any(cuts, first, second, warnings)
-                if hit:
-                    hits.append(hit)
+        for first, second in self._pair_candidates(text, pairs):
+            hit = self._pair_at_any(cuts, first, second, warnings)
+            if hit:
+                hits.append(hit)
         return hits
+
+    def _pair_candidates(self, text: str, pairs: set[str]) -> list[tuple[str, str]]:
+        """The pairs both of whose words may be in text, in rank order."""
+        characters = self.pair_characters.intersection(text)  # the one-character words present
+        shown = (pairs & self.pairs_by_second.keys()) | (characters & self.pairs_by_second.keys())
+        found = [
+            (rank, pair)
+            for second in shown
+            for rank, pair, first in self.pairs_by_second[second]
+            if first in pairs or first in characters
+        ]
+        found.sort()
+        return [pair for _, pair in found]
 
     def _pair_at_any(
         self, cuts: MessageCuts, first: str, second: str, warnings: dict[int, bool]
