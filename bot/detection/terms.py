@@ -112,6 +112,15 @@ class TermIndex:
         self.by_head: dict[str, list[str]] = defaultdict(list)
         for term in sorted(self.owners, key=len, reverse=True):
             self.by_head[term[:2]].append(term)
+        # A term can be in a message only if its first and last two characters are. Terms are
+        # indexed by their last two as (rank, term, first two): few of a message's pairs end a
+        # term, and rank keeps the order hits are reported in (by head, longest first). Sorted
+        # heads: set order changes with Python's hash seed, and the verdict of a message must
+        # not depend on which gunicorn worker happens to judge it.
+        self.terms_by_tail: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+        ranked = (term for head in sorted(self.by_head) for term in self.by_head[head])
+        for rank, term in enumerate(ranked):
+            self.terms_by_tail[term[-2:]].append((rank, term, term[:2]))
         # proximity pairs, grouped by the head of their first word (see PAIR_SPAN)
         self.pair_owners: dict[tuple[str, str], tuple[Owner, ...]] = {}
         for term, owners in terms.items():
@@ -142,15 +151,18 @@ class TermIndex:
         hits = []
         warnings: dict[int, bool] = {}
         cuts = MessageCuts(self.tokenizer, text)  # does no work until a boundary is asked
-        # Sorted: set order changes with Python's hash seed, and the verdict of a message must
-        # not depend on which gunicorn worker happens to judge it (hits keep this order).
-        for head in sorted(pairs & self.by_head.keys()):
-            for term in self.by_head[head]:
-                start = text.find(term)
-                if start >= 0:  # most terms that share a head with the message are not in it
-                    owners = self._owners_at_any(cuts, term, start, warnings)
-                    if owners:
-                        hits.append(TermHit(term, owners))
+        candidates = sorted(
+            (rank, term)
+            for tail in pairs & self.terms_by_tail.keys()
+            for rank, term, head in self.terms_by_tail[tail]
+            if head in pairs
+        )
+        for _, term in candidates:
+            start = text.find(term)
+            if start >= 0:  # a term whose ends are in the message may still not be in it
+                owners = self._owners_at_any(cuts, term, start, warnings)
+                if owners:
+                    hits.append(TermHit(term, owners))
         for first, second in self._pair_candidates(text, pairs):
             hit = self._pair_at_any(cuts, first, second, warnings)
             if hit:
