@@ -10,7 +10,7 @@ from bot.detection import scoring
 from bot.detection.library import Library
 from bot.detection.normalize import BOUNDARY, normalize_message, normalize_phrase, quote
 from bot.detection.phrases import PhraseIndex, pairs_of
-from bot.detection.terms import HANDOVER, PLEASE_DO, Owner, TermHit, TermIndex
+from bot.detection.terms import HANDOVER, PLEASE_DO, Owner, TermHit, TermIndex, branches, not_after
 from bot.detection.tokenizer import base_tokenizer, tokenizer_with
 from bot.detection.verdict import SAFE, SCAM, SUSPICIOUS, Match, Verdict
 
@@ -26,8 +26,9 @@ _SENDER_TAG = re.compile(r"^\s*(?:【[^】]{1,10}】|\[[^\]]{1,10}\]|[（(](?:�
 # 陌生链接". Such a message is judged more leniently (see scoring.PROTECTIVE_KEEP).
 # The code after the word ("验证码为123456") or just before it ("【美团】892406（登录验证码）");
 # digits are "#" in the compact text.
-_CODE = "(?:验证码|动态码|校验码|动态密码)"
-_OTP = re.compile(rf"{_CODE}[为是]?#|#[^#]{{0,4}}{_CODE}")
+_CODE_WORDS = "验证码|动态码|校验码|动态密码"
+_CODE = f"(?:{_CODE_WORDS})"
+_OTP = re.compile(branches(_CODE_WORDS, "[为是]?#") + f"|#[^#]{{0,4}}{_CODE}")
 # A short SMS that only delivers a code ("您的登录验证码是330192，10分钟内有效") asks for nothing.
 _OTP_DELIVERED = re.compile(rf"{_CODE}[为是:]?#|#[为是](?:你|您)的?(?:登录)?{_CODE}")
 _SHORT_CODE_SMS = 80
@@ -39,7 +40,8 @@ _CODE_HANDOVER = re.compile(
 _OTP_WARNING = re.compile(r"(?:请勿|切勿|不要|千万别|别)[^。]{0,10}(?:泄露|告诉|告知|转发|透露|提供)")
 _PROTECTIVE = re.compile(
     r"如非本人操作|非本人操作请忽略|不会[^。]{0,8}(?:索取|索要)|不会以任何(?:名义|理由)|不收取任何费用"
-    r"|请勿点击[^。]{0,4}链接|陌生账户转账|(?:不会|从不|绝不)[^。]{0,16}(?:索取|索要|让你|要你|要求你|让您|要您|要求您)[^。]{0,8}(?:转账|汇款|付款|验证码|密码)"
+    r"|请勿点击[^。]{0,4}链接|陌生账户转账|"
+    + branches("不会|从不|绝不", r"[^。]{0,16}(?:索取|索要|让你|要你|要求你|让您|要您|要求您)[^。]{0,8}(?:转账|汇款|付款|验证码|密码)")
 )
 # Advice that would end the scam, which no scammer gives about his own call or request: ignore
 # whoever asks, call me back to check, ask at the police office, 96110, "we are coming to your
@@ -50,14 +52,19 @@ _PROTECTIVE = re.compile(
 # A caution to a whole group ("请大家注意") is a notice's voice too: a scammer works on one
 # reader at a time. Warnings from family, teachers and community police say it; a protective
 # notice is judged more leniently even when it retells a whole scam story (which matches combos).
-_HOTLINE = re.compile(r"(?<!\d)96110(?!\d)")
+_HOTLINE = re.compile(r"96110(?<!\d96110)(?!\d)")  # the look-behind after: see terms.branches
 _HOTLINE_FORBIDDEN = re.compile(r"不要|不用|不必|别|勿|不能|不许|拒接|挂掉")
 _COUNTER_ADVICE = re.compile(
     r"一律别理|一律不要理|一律不理|别理他|不用理他"
-    r"|(?<!拨)打我(?!们)[^。]{0,6}(?:确认|核实)|(?<!我)(?<!我先)给(?:孩子|子女|家人|家里人)?本人[^。]{0,10}核实"
+    rf"|{not_after('打我', ('拨',))}(?!们)[^。]{{0,6}}(?:确认|核实)"
+    rf"|{not_after('给', ('我', '我先'))}(?:孩子|子女|家人|家里人)?本人[^。]{{0,10}}核实"
     r"|一概挂|一律挂|然后给我打|不用加任何人|不要加任何人"
     r"|请大家注意"
-    r"|警务室|(?:马上|这就|现在|立刻)(?:到|去|上|过去)(?:您|你)家(?![^。]{0,6}(?:抓|逮捕|拘留|带走|拿钱|取钱|收钱|拿现金|取现金))"
+    r"|警务室|"
+    + branches(
+        "马上|这就|现在|立刻",
+        r"(?:到|去|上|过去)(?:您|你)家(?![^。]{0,6}(?:抓|逮捕|拘留|带走|拿钱|取钱|收钱|拿现金|取现金))",
+    )
 )
 # A genuine courier or shop notice sends you to its own app ("请在顺丰官方APP中修改地址"); a scam
 # sends a link or its own "customer service". Only counted when the message carries no link.
@@ -73,13 +80,14 @@ _PUBLICITY_SPAN = 40
 _OPEN_LINK = re.compile(r"点击|点开|点此|登录|登陆|访问|打开|进入|戳")
 # ...or a bare "点" right before the link ("点 dx5g.cc 填写…"): the folded text keeps a space
 # where the link was.
-_TAP_LINK = re.compile(r"(?:点|戳)\s")
+_TAP_LINK = re.compile(r"点\s|戳\s")
 # A request to pay a sum, however it is worded: "先转五千给我", "打28万过去", "交三万才放人",
 # "你先充一千". A pay verb right before an amount (digits are "#" in the compact text); "转了
 # 两千" (done, not asked) does not match. It fires the transfer signal like its word list.
 _MONEY_DEMAND = re.compile(r"(?:转|打|汇|交|付|充|存|垫|借)(?:给我|我|给他|给她|他|她|过来)?(?:#|[一二两三四五六七八九十百千]{1,3})(?:万|千|百|元|块)")
-# Facts a combo may name (library.FACTS: link, phone, apk). A phishing SMS sends the reader to a look-alike site
-# or to a "客服" number; a genuine notice names the institution's own domain or its 95xxx line.
+# Facts a combo may name (library.FACTS: link, phone, apk). A phishing SMS sends the reader to a
+# look-alike site or to a "客服" number; a genuine notice names the institution's own domain or its
+# 95xxx line; an installer (.apk) is an app to install, whatever the message calls it.
 # Only whole official domains count: "10086-jf.cn" is not 10086.cn.
 OFFICIAL_DOMAINS = (
     "gov.cn", "10086.cn", "10010.com", "10010.cn", "189.cn", "icbc.com.cn", "ccb.com", "abchina.com", "boc.cn",
@@ -200,8 +208,7 @@ class Detector:
         openers = self.openers_by_first.get(opening_text[:1], ())
         cued.update(cue for opening, cue in openers if _opens_with(opening_text, opening))
         strange = any(not _official_link(link) for link in norm.extracted["links"])  # see OFFICIAL_DOMAINS
-        opens = _OPEN_LINK.search(compact) or _TAP_LINK.search(norm.folded)
-        if strange and "app_download" not in fired and (opens or _has_apk(norm.extracted["links"])):
+        if strange and "app_download" not in fired and _invites_opening(norm):
             fired.append("app_download")
         if "transfer" not in fired and _MONEY_DEMAND.search(compact):
             fired.append("transfer")
@@ -372,10 +379,16 @@ def _present(fired: list[str], cued: set[str], extracted: dict, strange_link: bo
     if strange_link:
         present.add("link")
     if _has_apk(extracted["links"]):
-        present.add("apk")  # an app to install, whatever the message calls it ("照片", "相册")
+        present.add("apk")
     if any(not _SERVICE_LINE.fullmatch(phone) for phone in extracted["phones"]):
         present.add("phone")
     return present
+
+
+def _invites_opening(norm) -> bool:
+    """The message tells the reader to open its link, or the link is an app to install."""
+    links = norm.extracted["links"]
+    return bool(_OPEN_LINK.search(norm.compact) or _TAP_LINK.search(norm.folded) or _has_apk(links))
 
 
 def _has_apk(links: list[str]) -> bool:
@@ -400,7 +413,12 @@ def _distinct(words: list[str]) -> tuple[str, ...]:
     plain: list[str] = []
     for word in words:
         bare = _SYMBOLS.sub("", word)
-        if bare and not any(bare in other or other in bare for other in plain):
+        if not bare:
+            continue
+        for other in plain:  # a loop, not any(<generator>): this runs for every flagged message
+            if bare in other or other in bare:
+                break
+        else:
             kept.append(word)
             plain.append(bare)
     return tuple(kept)

@@ -10,8 +10,9 @@ counts for much, "我们" for little. A phrasing's similarity to a stretch of th
 The first generalizes to new wording; the second (run only on the few best candidates) keeps
 near-verbatim matches at full strength even when a typo or homophone breaks a word.
 Long messages are scored window by window, so a phrasing's words must occur close together.
-The shares of all phrasings in a window are one numpy bincount over the posting lists of the
-words present: no Python loop over phrasings, whatever the size of the library.
+The shares of all phrasings in all windows are one numpy bincount over the posting lists of the
+words present (window k's bins offset by k phrasings): no Python loop over phrasings or windows,
+whatever the size of the library.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ WINDOW = 100
 STEP = 50  # phrasings up to WINDOW - STEP characters always fit whole inside some window
 MIN_CONTAINMENT = 0.3  # share of a phrasing's weight a window must hold to count at all
 MAX_CANDIDATES = 24  # per window, best first
+BINS_PER_BATCH = 1 << 17  # 1 MB of float64 shares
 RERANK = 16  # per message, best first, checked again with rapidfuzz
 RARE_FREQ = 50  # words rarer than this in jieba's dictionary all weigh the same
 MAX_OCCURRENCES = 40  # a word seen more often in one message is judged on its first occurrences
@@ -76,15 +78,29 @@ class PhraseIndex:
             for word in words:
                 postings[word].append(i)
         self.weight = {word: self._idf(word) for word in postings}
-        self.ids = {word: np.array(ids, dtype=np.int32) for word, ids in postings.items()}
-        self.weights = {word: np.full(len(ids), self.weight[word]) for word, ids in postings.items()}
+        # Words are numbered in sorted order: sorting a window's word numbers gives the fixed order
+        # of float additions that keeps every share the same from run to run. Their posting lists
+        # lie end to end in one array, so a message's lists are gathered by one index operation.
+        vocabulary = sorted(postings)
+        self.postings = np.array([i for word in vocabulary for i in postings[word]], dtype=np.int64)
+        self.postings_len = np.array([len(postings[word]) for word in vocabulary], dtype=np.int64)
+        self.postings_first = np.cumsum(self.postings_len) - self.postings_len
+        self.word_weight = np.array([self.weight[word] for word in vocabulary])
+        # ...and one by one, for a message of one window (most SMS): one concatenation is cheaper.
+        self.ids = np.split(self.postings, self.postings_first[1:])
+        self.weights = [
+            np.full(length, weight)
+            for length, weight in zip(self.postings_len, self.word_weight, strict=True)
+        ]
         totals = np.zeros(len(phrasings))
-        for word, ids in self.ids.items():
+        for word, ids in postings.items():  # in the order the words were first met, as ever
             totals[ids] += self.weight[word]
         self.totals = np.maximum(totals, MIN_SPECIFIC_WEIGHT)
-        self.by_head: dict[str, list[str]] = defaultdict(list)
-        for word in postings:
-            self.by_head[word[:2]].append(word)
+        self.by_head: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for number, word in enumerate(vocabulary):
+            self.by_head[word[:2]].append((word, number))
+        # Windows scored in one bincount: as many as keep its bins within the CPU's cache.
+        self.windows_per_batch = max(1, BINS_PER_BATCH // max(1, len(phrasings)))
 
     def _words(self, tokenizer: jieba.Tokenizer, phrase: str) -> list[str]:
         words = [
@@ -101,10 +117,9 @@ class PhraseIndex:
         """phrasing index -> (best similarity 0..100, start of the window it was found in)."""
         starts = window_starts(len(text))
         best: dict[int, tuple[float, int]] = {}
-        for k, words in sorted(self._words_per_window(text, starts, pairs).items()):
-            for share, i in self._candidates(words):
-                if share > best.get(i, (0.0, 0))[0]:
-                    best[i] = (share, k)
+        for k, share, i in self._candidates(self._windows_per_word(text, len(starts), pairs), len(starts)):
+            if share > best.get(i, (0.0, 0))[0]:
+                best[i] = (share, k)
         result = {i: (100.0 * share, starts[k]) for i, (share, k) in best.items()}
         # rapidfuzz only for the few best: it can raise a near-verbatim match that a typo or a
         # homophone kept from sharing whole words; it cannot find anything the words did not.
@@ -115,48 +130,118 @@ class PhraseIndex:
                 result[i] = (ratio, starts[k])
         return result
 
-    def _words_per_window(self, text: str, starts: list[int], pairs: set[str] | None) -> dict[int, set[str]]:
-        """Which library words occur (whole) inside each window."""
-        per_window: dict[int, set[str]] = defaultdict(set)
-        last = len(starts) - 1
-        # Sorted, here and below: set order changes with Python's hash seed, and the verdict of a
-        # message must not depend on which gunicorn worker happens to judge it.
-        for head in sorted((pairs_of(text) if pairs is None else pairs) & self.by_head.keys()):
-            for word in self.by_head[head]:
-                if last == 0:  # one window: the whole (short) message
-                    if word in text:
-                        per_window[0].add(word)
-                    continue
-                pos, seen = text.find(word), 0
-                while pos >= 0 and seen < MAX_OCCURRENCES:
+    def _windows_per_word(self, text: str, windows: int, pairs: set[str] | None) -> dict[int, int]:
+        """Which library words occur (whole) inside which windows: word number -> bit mask of
+        the windows (bit k: window k)."""
+        heads = (pairs_of(text) if pairs is None else pairs) & self.by_head.keys()
+        if windows == 1:  # the whole (short) message
+            return {number: 1 for head in heads for word, number in self.by_head[head] if word in text}
+        found: dict[int, int] = {}
+        every = (1 << windows) - 1
+        for head in heads:
+            for word, number in self.by_head[head]:
+                pos, seen, mask = text.find(word), 0, 0
+                # (plain comparisons, not min/max: this runs for each occurrence of each word)
+                while pos >= 0 and seen < MAX_OCCURRENCES and mask != every:
                     seen += 1
-                    first = max(0, -(-(pos + len(word) - WINDOW) // STEP))
-                    for k in range(first, min(last, pos // STEP) + 1):
-                        per_window[k].add(word)
+                    reach = pos + len(word) - WINDOW  # a window holding the word starts here or later
+                    first = -(-reach // STEP) if reach > 0 else 0
+                    end = pos // STEP + 1  # windows first..end-1 hold this occurrence
+                    if end > windows:
+                        end = windows
+                    if first < end:
+                        mask |= (1 << end) - (1 << first)
                     pos = text.find(word, pos + 1)
-        return per_window
+                if mask:
+                    found[number] = mask
+        return found
 
-    def _candidates(self, words: set[str]) -> list[tuple[float, int]]:
-        """(share of weight present, phrasing) for the best phrasings of one window."""
-        ordered = sorted(words)  # a fixed order of float additions: the same share every time
-        ids = np.concatenate([self.ids[w] for w in ordered])
-        weights = np.concatenate([self.weights[w] for w in ordered])
-        share = np.bincount(ids, weights=weights, minlength=len(self.phrasings)) / self.totals
+    def _candidates(self, windows_of: dict[int, int], windows: int) -> list[tuple[int, float, int]]:
+        """(window, share of weight present, phrasing) for the best phrasings of each window,
+        window by window."""
+        words = sorted(windows_of)  # a fixed order of float additions: the same share every time
+        if windows == 1:
+            return self._scored(*self._postings_of_one(words), 0, 1) if words else []
+        found = []
+        for first in range(0, windows, self.windows_per_batch):
+            rows = min(windows, first + self.windows_per_batch) - first
+            word_at, row_at = _word_windows(words, windows_of, first, rows)
+            if word_at:
+                found += self._scored(*self._postings_of(word_at, row_at), first, rows)
+        return found
+
+    def _postings_of_one(self, words: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(phrasings, weights) of the words of a message of one window, word by word."""
+        return np.concatenate([self.ids[n] for n in words]), np.concatenate([self.weights[n] for n in words])
+
+    def _postings_of(self, word_at: list[int], row_at: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(bin, weight) of each phrasing of each (word, window row): window row r's bins are
+        r * phrasings + phrasing. Entry by entry, so each bin still adds its words in sorted order."""
+        words = np.array(word_at, dtype=np.int64)
+        lengths = self.postings_len[words]
+        ends = np.cumsum(lengths)
+        # the posting lists of words, end to end: element j of entry e is postings[first_e + j]
+        bins = self.postings[
+            np.arange(ends[-1]) + np.repeat(self.postings_first[words] - (ends - lengths), lengths)
+        ]
+        bins += np.repeat(np.array(row_at, dtype=np.int64) * len(self.phrasings), lengths)
+        return bins, np.repeat(self.word_weight[words], lengths)
+
+    def _scored(
+        self, bins: np.ndarray, weights: np.ndarray, first: int, rows: int
+    ) -> list[tuple[int, float, int]]:
+        """The candidates of windows first..first+rows-1 from their (bin, weight) pairs: one bincount."""
+        count = len(self.phrasings)
+        sums = np.bincount(bins, weights=weights, minlength=rows * count).reshape(rows, count)
+        share = (sums / self.totals).ravel()
         hit = np.flatnonzero(share >= MIN_CONTAINMENT)
         if len(hit) > MAX_CANDIDATES:
-            hit = hit[np.argpartition(share[hit], -MAX_CANDIDATES)[-MAX_CANDIDATES:]]
-        return [(float(share[i]), int(i)) for i in hit]
+            per_window = np.bincount(hit // count, minlength=rows)
+            if per_window.max() > MAX_CANDIDATES:
+                hit = np.concatenate(
+                    [_best(share, part) for part in np.split(hit, np.cumsum(per_window)[:-1])]
+                )
+        if rows == 1:
+            return [(first, value, i) for value, i in zip(share[hit].tolist(), hit.tolist(), strict=True)]
+        rows_hit = (hit // count + first).tolist()
+        return list(zip(rows_hit, share[hit].tolist(), (hit % count).tolist(), strict=True))
 
     def aligned_text(self, index: int, text: str, start: int) -> str:
         """The part of the message a phrasing matched, to show the resident as evidence:
         from its first to its last word found there, or rapidfuzz's alignment when closer."""
         window = text if len(window_starts(len(text))) == 1 else text[start : start + WINDOW]
-        spans = [(window.find(w), window.find(w) + len(w)) for w in self.words[index] if w in window]
-        if spans:
-            left, right = min(s for s, _ in spans), max(e for _, e in spans)
-            if right - left <= 2 * len(self.phrasings[index]):
-                return window[left:right].strip(BOUNDARY)
+        left, right = len(window), -1  # from the first word found to the end of the last
+        for word in self.words[index]:
+            pos = window.find(word)
+            if pos >= 0:
+                left, right = min(left, pos), max(right, pos + len(word))
+        if right >= 0 and right - left <= 2 * len(self.phrasings[index]):
+            return window[left:right].strip(BOUNDARY)
         alignment = fuzz.partial_ratio_alignment(self.phrasings[index], window)
         if alignment is None:
             return ""
         return window[alignment.dest_start : alignment.dest_end].strip(BOUNDARY)
+
+
+def _best(share: np.ndarray, hit: np.ndarray) -> np.ndarray:
+    """The MAX_CANDIDATES best of one window's hits (argpartition picks among equal shares the
+    same way for the same array, so the same ones as when windows were scored one by one)."""
+    if len(hit) <= MAX_CANDIDATES:
+        return hit
+    return hit[np.argpartition(share[hit], -MAX_CANDIDATES)[-MAX_CANDIDATES:]]
+
+
+def _word_windows(
+    words: list[int], windows_of: dict[int, int], first: int, rows: int
+) -> tuple[list[int], list[int]]:
+    """(word, window - first) for each word and each of windows first..first+rows-1 it occurs
+    in: word by word (in sorted order), each word's windows ascending."""
+    word_at, row_at = [], []
+    for number in words:
+        mask = (windows_of[number] >> first) & ((1 << rows) - 1)
+        while mask:
+            lowest = mask & -mask
+            word_at.append(number)
+            row_at.append(lowest.bit_length() - 1)
+            mask ^= lowest
+    return word_at, row_at

@@ -71,7 +71,11 @@ class TypeEvidence:
     combos: list[float] = field(default_factory=list)  # weights of the combos that matched
 
     def score(self) -> float:
-        sims = sorted(self.similarities, reverse=True)
+        # Most similarities are at or below PHRASE_FLOOR: they weigh 0 and leave the noisy OR as
+        # it is, so only the others are sorted and weighed (this runs for every type found).
+        sims = sorted([s for s in self.similarities if s > PHRASE_FLOOR], reverse=True)
+        if not (sims or self.keywords or self.combos):
+            return 0.0  # noisy_or(()): most types a message touches have only weak similarities
         weights = [phrase_weight(s) for s in sims[:1]]
         weights += [EXTRA_PHRASE_SHARE * phrase_weight(s) for s in sims[1 : 1 + EXTRA_PHRASES]]
         weights += [KEYWORD_WEIGHT] * min(len(self.keywords), MAX_KEYWORDS)

@@ -28,14 +28,31 @@ _LOOKBACK = 8
 # A negation ends where the next clause starts: in "不要挂电话并添加我的微信" (commas are gone in
 # the compact text) the 不要 is about hanging up, not about adding the WeChat.
 _CLAUSE_JOIN = re.compile(r"并且|并|然后|接着|同时")
+
+
+def branches(words: str, then: str = "") -> str:
+    """"(?:a|b)then" spelled out as "athen|bthen". The regex engine skips ahead to the characters
+    a match can start with only when every branch opens with a plain character; a group or a
+    look-behind in front makes it try the whole pattern at every position (3-10x slower on long
+    chats). Only for patterns whose match is used as a whole (the order of branches is kept)."""
+    return "|".join(word + then for word in words.split("|"))
+
+
+def not_after(word: str, before: tuple[str, ...]) -> str:
+    """word, not right after any of before: "(?<!b)word" spelled "word(?<!bword)" (see branches)."""
+    return word + "".join(f"(?<!{b}{word})" for b in before)
+
+
 # A sentence that names scams as scams ("…都是诈骗", "谨防…骗局") is a warning to the reader,
 # as in anti-fraud posters and police notices; its words are not counted. Scammers' own uses
-# ("你涉嫌诈骗案", "我们不是骗子"), a victim's own words ("我被骗子骗了") and a caller's title
-# ("我是市反诈中心的民警") are not markers.
-_NOT_ACCUSED = r"(?<!涉嫌)(?<!不是)(?<!参与)(?<!涉及)(?<!涉嫌电信)(?<!涉嫌金融)(?<!涉嫌网络)(?<!涉嫌经济)"
+# ("你涉嫌诈骗案", "我们不是骗子"), a victim's own words ("我被骗子骗了", "我是不是上当了") and a
+# caller's title ("我是市反诈中心的民警") are not markers.
+_ACCUSED = ("涉嫌", "不是", "参与", "涉及", "涉嫌电信", "涉嫌金融", "涉嫌网络", "涉嫌经济")
 _WARNING = re.compile(
-    rf"{_NOT_ACCUSED}(?:(?<!被)(?:诈骗|骗子)(?!案|犯罪|团伙|集团|罪)|非法集资(?!案))"
-    r"|骗局|套路|(?<!是不是)(?<!会不会)(?:上当|受骗)|反诈(?!中心的|中心民警|中心警官|中心工作人员)|防骗|防诈|谨防|警惕|不法分子"
+    "|".join(not_after(word, (*_ACCUSED, "被")) + "(?!案|犯罪|团伙|集团|罪)" for word in ("诈骗", "骗子"))
+    + f"|{not_after('非法集资', _ACCUSED)}(?!案)"
+    + "".join(f"|{not_after(word, ('是不是', '会不会'))}" for word in ("上当", "受骗"))
+    + r"|骗局|套路|反诈(?!中心的|中心民警|中心警官|中心工作人员)|防骗|防诈|谨防|警惕|不法分子"
 )
 # A sensitive word right after a request verb is the scammer's ask ("请提供您的身份证号码",
 # "把验证码发给我", "下载这个APP"); the bare word also turns up in genuine notices ("您尾号
@@ -93,9 +110,21 @@ class TermIndex:
             term: len(owners) + len({o[1] for o in owners if o[1] in ASKABLE})
             for term, owners in self.owners.items()
         }
+        # Terms and pairs with no owner that can be asked for: whether a request verb comes
+        # before them cannot change what they report, and is not looked for.
+        self.askable = {term for term, owners in self.owners.items() if any(o[1] in ASKABLE for o in owners)}
         self.by_head: dict[str, list[str]] = defaultdict(list)
         for term in sorted(self.owners, key=len, reverse=True):
             self.by_head[term[:2]].append(term)
+        # A term can be in a message only if its first and last two characters are. Terms are
+        # indexed by their last two as (rank, term, first two): few of a message's pairs end a
+        # term, and rank keeps the order hits are reported in (by head, longest first). Sorted
+        # heads: set order changes with Python's hash seed, and the verdict of a message must
+        # not depend on which gunicorn worker happens to judge it.
+        self.terms_by_tail: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+        ranked = (term for head in sorted(self.by_head) for term in self.by_head[head])
+        for rank, term in enumerate(ranked):
+            self.terms_by_tail[term[-2:]].append((rank, term, term[:2]))
         # proximity pairs, grouped by the head of their first word (see PAIR_SPAN)
         self.pair_owners: dict[tuple[str, str], tuple[Owner, ...]] = {}
         for term, owners in terms.items():
@@ -103,18 +132,19 @@ class TermIndex:
             if BOUNDARY in term and len(parts) == 2:
                 key = (parts[0], parts[1])
                 self.pair_owners[key] = tuple(dict.fromkeys(self.pair_owners.get(key, ()) + tuple(owners)))
-        # Each pair as (first, second, what shows the second is present: its head, or the
-        # character itself when it is one), computed here rather than per message.
-        self.pairs_by_head: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        # Pairs whose first word is one character ("借…钱", "加…微信") have no 2-character head;
-        # they are few, and each costs one str.find per message.
-        self.short_pairs: list[tuple[str, str, str]] = []
-        for first, second in self.pair_owners:
-            pair = (first, second, second[:2])
-            if len(first) >= 2:
-                self.pairs_by_head[first[:2]].append(pair)
-            else:
-                self.short_pairs.append(pair)
+        self.askable_pairs = {
+            key for key, owners in self.pair_owners.items() if any(o[0] == "sig" and o[1] in ASKABLE for o in owners)
+        }
+        # A pair can be in a message only if what shows each of its words is: a word's first two
+        # characters, or the character itself when it is one. Pairs are indexed by what shows
+        # their second word (few of those are in any one message) as (rank, pair, what shows the
+        # first); rank keeps the order hits are reported in: by the head of the first word, then
+        # the pairs whose first word is one character ("借…钱", "加…微信"), as listed.
+        self.pairs_by_second: dict[str, list[tuple[int, tuple[str, str], str]]] = defaultdict(list)
+        ranked = sorted(self.pair_owners, key=lambda pair: (len(pair[0]) < 2, pair[0][:2] if len(pair[0]) >= 2 else ""))
+        for rank, (first, second) in enumerate(ranked):
+            self.pairs_by_second[second[:2]].append((rank, (first, second), first[:2]))
+        self.pair_characters = frozenset(word for pair in self.pair_owners for word in pair if len(word) == 1)
 
     @staticmethod
     def split_pair(term: str) -> tuple[str, ...]:
@@ -125,21 +155,36 @@ class TermIndex:
         hits = []
         warnings: dict[int, bool] = {}
         cuts = MessageCuts(self.tokenizer, text)  # does no work until a boundary is asked
-        for head in sorted(pairs & self.by_head.keys()):  # fixed order: see phrases.py
-            for term in self.by_head[head]:
-                start = text.find(term)
-                if start >= 0:  # most terms that share a head with the message are not in it
-                    owners = self._owners_at_any(cuts, term, start, warnings)
-                    if owners:
-                        hits.append(TermHit(term, owners))
-        candidates = [p for head in sorted(pairs & self.pairs_by_head.keys()) for p in self.pairs_by_head[head]]
-        candidates += [p for p in self.short_pairs if p[0] in text]
-        for first, second, seen in candidates:
-            if seen in pairs if len(seen) == 2 else seen in text:
-                hit = self._pair_at_any(cuts, first, second, warnings)
-                if hit:
-                    hits.append(hit)
+        candidates = sorted(
+            (rank, term)
+            for tail in pairs & self.terms_by_tail.keys()
+            for rank, term, head in self.terms_by_tail[tail]
+            if head in pairs
+        )
+        for _, term in candidates:
+            start = text.find(term)
+            if start >= 0:  # a term whose ends are in the message may still not be in it
+                owners = self._owners_at_any(cuts, term, start, warnings)
+                if owners:
+                    hits.append(TermHit(term, owners))
+        for first, second in self._pair_candidates(text, pairs):
+            hit = self._pair_at_any(cuts, first, second, warnings)
+            if hit:
+                hits.append(hit)
         return hits
+
+    def _pair_candidates(self, text: str, pairs: set[str]) -> list[tuple[str, str]]:
+        """The pairs both of whose words may be in text, in rank order."""
+        characters = self.pair_characters.intersection(text)  # the one-character words present
+        shown = (pairs & self.pairs_by_second.keys()) | (characters & self.pairs_by_second.keys())
+        found = [
+            (rank, pair)
+            for second in shown
+            for rank, pair, first in self.pairs_by_second[second]
+            if first in pairs or first in characters
+        ]
+        found.sort()
+        return [pair for _, pair in found]
 
     def _pair_at_any(
         self, cuts: MessageCuts, first: str, second: str, warnings: dict[int, bool]
@@ -163,7 +208,9 @@ class TermIndex:
                 spans = ((start, end_first), (found, found + len(second)))
                 owners = _counting_owners(cuts, spans, self.pair_owners[(first, second)])
             if owners:
-                if _asked(text, start, found + len(second)) or _ASK_PAIR.fullmatch(first):
+                if (first, second) in self.askable_pairs and (
+                    _asked(text, start, found + len(second)) or _ASK_PAIR.fullmatch(first)
+                ):
                     owners += tuple(("ask", o[1]) for o in owners if o[0] == "sig" and o[1] in ASKABLE)
                 return TermHit(text[start : found + len(second)], owners)
             start = text.find(first, start + 1)
@@ -190,7 +237,7 @@ class TermIndex:
                 for owner in counting:
                     if owner not in found and (not negated or owner in NEGATION_EXEMPT):
                         found.append(owner)
-                if not negated and _asked(text, start, start + len(term)):
+                if not negated and term in self.askable and _asked(text, start, start + len(term)):
                     for _kind, name in counting:
                         if name in ASKABLE and ("ask", name) not in found:
                             found.append(("ask", name))
@@ -213,15 +260,12 @@ def _counting_owners(
 
 
 def _all_whole(cuts: MessageCuts, spans: tuple[tuple[int, int], ...], loose: bool) -> bool:
-    for start, end in spans:  # noqa: SIM110 — a loop, not all(<generator>): this runs for every hit
-        if not _whole(cuts, start, end, loose):
+    # A loop, not all(<generator>), with the test of one span written in: this runs for every hit.
+    for start, end in spans:
+        # A single character must stand alone on both sides: "借" of "借我点钱", not of "借口".
+        if end - start <= _CHECK_BOUNDARY_MAX_LEN and not cuts.is_whole(start, end, 4, loose and end - start > 1):
             return False
     return True
-
-
-def _whole(cuts: MessageCuts, start: int, end: int, loose: bool = False) -> bool:
-    # A single character must stand alone on both sides: "借" of "借我点钱", not of "借口".
-    return end - start > _CHECK_BOUNDARY_MAX_LEN or cuts.is_whole(start, end, loose=loose and end - start > 1)
 
 
 def _asked(text: str, start: int, end: int) -> bool:

@@ -169,11 +169,11 @@ class MessageCuts:
     def is_whole(self, start: int, end: int, margin: int = 4, loose: bool = False) -> bool:
         """loose: one boundary is enough ("领导" in "上级领导", "我是" in "我是你"), which still
         keeps "中奖" out of "集中奖励"."""
-        left = max(0, start - margin)
+        left = start - margin if start > margin else 0
         right = min(len(self.text), end + margin)
-        if loose:
-            return self._is_cut(start, left, right) or self._is_cut(end, left, right)
-        return self._is_cut(start, left, right) and self._is_cut(end, left, right)
+        if self._is_cut(start, left, right):
+            return loose or self._is_cut(end, left, right)
+        return loose and self._is_cut(end, left, right)
 
     def _is_cut(self, pos: int, left: int, right: int) -> bool:
         """Is pos a token boundary when text[left:right] is cut? (A quarter of the questions
@@ -181,12 +181,15 @@ class MessageCuts:
         key = (pos, left, right)
         answer = self._answers.get(key)
         if answer is None:
-            answer = self._answers[key] = self._work_out_cut(pos, left, right)
+            answer = self._answers[key] = (
+                pos <= left
+                or pos >= right
+                or not self._may_straddle(pos, left, right)
+                or self._cut_on_route(pos, left, right)
+            )
         return answer
 
-    def _work_out_cut(self, pos: int, left: int, right: int) -> bool:
-        if pos <= left or pos >= right or not self._may_straddle(pos, left, right):
-            return True
+    def _cut_on_route(self, pos: int, left: int, right: int) -> bool:
         for run in _HAN_RUN.finditer(self.text, left, right):
             if run.start() < pos < run.end():
                 return pos in self._run_cuts(run.start(), run.end())
@@ -198,16 +201,17 @@ class MessageCuts:
         text = self.text
         if _is_eng(text[pos - 1]) and _is_eng(text[pos]):
             return True
-        # From the word lists of the positions before pos, which the neighbouring questions
-        # and the route share: FREQ is large, and each of its lookups is likely a cache miss.
-        # Each list ascends, so its first word reaching pos decides (a plain loop: this runs for
-        # every boundary question, and a generator costs more than the lookups).
-        for start in range(left, pos):
-            for last, _ in self._words_from(start):
-                if last >= pos:
-                    if last < right:
-                        return True
+        # FREQ holds every prefix of every word: when text[start:pos + 1] is not in it, no word
+        # from start reaches pos, and that one lookup settles start. FREQ is large and each lookup
+        # likely a cache miss, so the nearest start, the likeliest to straddle, is asked first.
+        freq = self.freq
+        for start in range(pos - 1, left - 1, -1):
+            for last in range(pos, right):  # a plain loop: this runs for every boundary question
+                count = freq.get(text[start : last + 1])
+                if count is None:
                     break
+                if count:
+                    return True
         return False
 
     def _run_cuts(self, start: int, end: int) -> set[int]:
@@ -236,9 +240,13 @@ class MessageCuts:
         word. Lists and a plain loop instead of max() over tuples: this runs per straddled cut."""
         value = [0.0] * (end - start + 1)
         token_end = [0] * (end - start)
+        words_at = self._words_at
         for pos in range(end - 1, start - 1, -1):
             best, best_last = None, pos
-            for last, logp in self._words_from(pos):
+            words = words_at.get(pos)  # the cache looked up here: a call costs more than the lookup
+            if words is None:
+                words = self._words_from(pos)
+            for last, logp in words:
                 if last >= end:
                     break  # ascending: the rest run past the snippet
                 candidate = logp + value[last + 1 - start]
