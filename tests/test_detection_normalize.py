@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+import unicodedata
 
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from bot.detection import extract
 from bot.detection.extract import extract_all
-from bot.detection.normalize import normalize_message, normalize_phrase
+from bot.detection.normalize import _TRADITIONAL, _spread_search, fold, normalize_message, normalize_phrase
 
 
 @pytest.mark.parametrize(
@@ -66,3 +72,39 @@ def test_apps():
 
 def test_nothing_found_in_plain_text():
     assert extract_all("今天天气不错") == {"links": [], "phones": [], "amounts": [], "apps": []}
+
+
+
+# ── the fast paths must say exactly what the plain regexes and NFKC say ──
+# Characters that matter to them: digits, letters (with their odd case forms: ı İ ſ K), symbols,
+# Chinese, full-width punctuation and the compact text's marks.
+_ALPHABET = st.sampled_from(
+    list("0123456789abcxyzIKSıİſ\u212a._-/#。，？！：；（）… 转账验证码微信wW") + ["www.", "http://", ".cn", ".apk"]
+)
+_TEXTS = st.lists(_ALPHABET, max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab转#。_-")), min_size=1, max_size=6), _TEXTS)
+def test_quote_search_matches_the_regex_it_replaces(pieces, text):
+    pattern = r"(?:\W|_)*?".join(r"\d+" if p == "#" else re.escape(p) for p in pieces)
+    found = re.search(pattern, text)
+    assert _spread_search(pieces, text) == (found.group(0) if found else None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_fold_equals_plain_nfkc(text):
+    assert fold(text) == unicodedata.normalize("NFKC", text).lower().translate(_TRADITIONAL)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+# the letters re.IGNORECASE also takes for i, s and k, inside app names and links
+@example("装个TODE\u017f\u212a，再开\u0130nfo屏幕共享")
+@example("点 ab.\u0130nfo 或 \u017f\u212aype")
+def test_prefiltered_extraction_finds_what_the_full_patterns_find(text):
+    assert extract.link_spans(text) == [m.span() for m in extract._LINK.finditer(text)]
+    ignorecase = re.compile("|".join(re.escape(name) for name in extract.KNOWN_APPS), re.IGNORECASE)
+    assert [m.span() for m in extract._KNOWN_APP.finditer(text)] == [m.span() for m in ignorecase.finditer(text)]
+    assert extract._amounts(text) == [m.group(0).replace(" ", "") for m in extract._AMOUNT.finditer(text)]

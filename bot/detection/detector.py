@@ -10,7 +10,8 @@ from bot.detection import scoring
 from bot.detection.library import Library
 from bot.detection.normalize import BOUNDARY, normalize_message, normalize_phrase, quote
 from bot.detection.phrases import PhraseIndex, pairs_of
-from bot.detection.terms import HANDOVER, PLEASE_DO, Owner, TermHit, TermIndex, branches, not_after
+from bot.detection.regexparts import branches, not_after
+from bot.detection.terms import HANDOVER, PLEASE_DO, Owner, TermHit, TermIndex
 from bot.detection.tokenizer import base_tokenizer, tokenizer_with
 from bot.detection.verdict import SAFE, SCAM, SUSPICIOUS, Match, Verdict
 
@@ -52,7 +53,7 @@ _PROTECTIVE = re.compile(
 # A caution to a whole group ("请大家注意") is a notice's voice too: a scammer works on one
 # reader at a time. Warnings from family, teachers and community police say it; a protective
 # notice is judged more leniently even when it retells a whole scam story (which matches combos).
-_HOTLINE = re.compile(r"96110(?<!\d96110)(?!\d)")  # the look-behind after: see terms.branches
+_HOTLINE = re.compile(r"96110(?<!\d96110)(?!\d)")  # the look-behind after: see regexparts
 _HOTLINE_FORBIDDEN = re.compile(r"不要|不用|不必|别|勿|不能|不许|拒接|挂掉")
 _COUNTER_ADVICE = re.compile(
     r"一律别理|一律不要理|一律不理|别理他|不用理他"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import jieba
 
 from bot.detection.normalize import BOUNDARY
+from bot.detection.regexparts import not_after
 from bot.detection.tokenizer import MessageCuts
 
 # Owners of a term: ("kw", type_id) for a type keyword, ("sig", signal_id) for a signal word.
@@ -28,21 +29,6 @@ _LOOKBACK = 8
 # A negation ends where the next clause starts: in "不要挂电话并添加我的微信" (commas are gone in
 # the compact text) the 不要 is about hanging up, not about adding the WeChat.
 _CLAUSE_JOIN = re.compile(r"并且|并|然后|接着|同时")
-
-
-def branches(words: str, then: str = "") -> str:
-    """"(?:a|b)then" spelled out as "athen|bthen". The regex engine skips ahead to the characters
-    a match can start with only when every branch opens with a plain character; a group or a
-    look-behind in front makes it try the whole pattern at every position (3-10x slower on long
-    chats). Only for patterns whose match is used as a whole (the order of branches is kept)."""
-    return "|".join(word + then for word in words.split("|"))
-
-
-def not_after(word: str, before: tuple[str, ...]) -> str:
-    """word, not right after any of before: "(?<!b)word" spelled "word(?<!bword)" (see branches)."""
-    return word + "".join(f"(?<!{b}{word})" for b in before)
-
-
 # A sentence that names scams as scams ("…都是诈骗", "谨防…骗局") is a warning to the reader,
 # as in anti-fraud posters and police notices; its words are not counted. Scammers' own uses
 # ("你涉嫌诈骗案", "我们不是骗子"), a victim's own words ("我被骗子骗了", "我是不是上当了") and a
