@@ -96,6 +96,10 @@ class PhraseIndex:
         for word, ids in postings.items():  # in the order the words were first met, as ever
             totals[ids] += self.weight[word]
         self.totals = np.maximum(totals, MIN_SPECIFIC_WEIGHT)
+        # the same as plain Python lists and floats, for _scored_one
+        self.ids_of = [ids.tolist() for ids in self.ids]
+        self.weight_of = self.word_weight.tolist()
+        self.totals_list = self.totals.tolist()
         self.by_head: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for number, word in enumerate(vocabulary):
             self.by_head[word[:2]].append((word, number))
@@ -161,7 +165,10 @@ class PhraseIndex:
         window by window."""
         words = sorted(windows_of)  # a fixed order of float additions: the same share every time
         if windows == 1:
-            return self._scored(*self._postings_of_one(words), 0, 1) if words else []
+            if not words:
+                return []
+            found = self._scored_one(words)
+            return found if found is not None else self._scored(*self._postings_of_one(words), 0, 1)
         found = []
         for first in range(0, windows, self.windows_per_batch):
             rows = min(windows, first + self.windows_per_batch) - first
@@ -169,6 +176,24 @@ class PhraseIndex:
             if word_at:
                 found += self._scored(*self._postings_of(word_at, row_at), first, rows)
         return found
+
+    def _scored_one(self, words: list[int]) -> list[tuple[int, float, int]] | None:
+        """_scored for a message of one window (most SMS), in plain Python: its words' posting lists
+        are short (~100 entries), and one numpy call costs more than all of them, the more so when
+        the process comes back to it with cold caches between requests. The same additions in the
+        same order as bincount, so the same shares; None when more than MAX_CANDIDATES phrasings
+        qualify (then _scored picks them, as ever)."""
+        sums: dict[int, float] = {}
+        get = sums.get
+        for number in words:
+            weight = self.weight_of[number]
+            for i in self.ids_of[number]:
+                sums[i] = get(i, 0.0) + weight
+        totals = self.totals_list
+        hit = sorted(i for i, total in sums.items() if total / totals[i] >= MIN_CONTAINMENT)
+        if len(hit) > MAX_CANDIDATES:
+            return None
+        return [(0, sums[i] / totals[i], i) for i in hit]
 
     def _postings_of_one(self, words: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """(phrasings, weights) of the words of a message of one window, word by word."""
