@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from bot.detection import Detector, load_library
-from bot.detection.normalize import normalize_message
+from bot.detection.normalize import BOUNDARY, normalize_message
 from bot.detection.phrases import pairs_of, window_starts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,3 +44,15 @@ def test_short_messages_score_exactly_as_with_numpy(index):
         assert plain == index._scored(*index._postings_of_one(words), 0, 1)
         compared += 1
     assert compared > 300
+
+
+def pairs_by_sentence(text: str) -> set[str]:
+    return {s[i : i + 2] for s in text.split(BOUNDARY) for i in range(len(s) - 1)}
+
+
+@given(st.text(alphabet="。刷单返利ab#", max_size=40))
+@example("。。")
+@example("刷。")
+@example("。刷")
+def test_pairs_never_hold_a_sentence_boundary(text):
+    assert pairs_of(text) == pairs_by_sentence(text)

@@ -43,10 +43,15 @@ MIN_SPECIFIC_WEIGHT = 30.0
 
 
 def pairs_of(text: str) -> set[str]:
-    """Distinct 2-character substrings, ignoring those that cross a sentence boundary."""
-    pairs: set[str] = set()
-    for sentence in text.split(BOUNDARY):  # per sentence: no pair to filter out afterwards
-        pairs.update(map(operator.add, sentence, sentence[1:]))
+    """Distinct 2-character substrings, ignoring those that hold a sentence boundary."""
+    pairs = set(map(operator.add, text, text[1:]))
+    # The pairs that hold a boundary are the two around each one: fewer to take out than
+    # sentences to cut the text into (a chat has a boundary every few words).
+    at = text.find(BOUNDARY)
+    while at >= 0:
+        pairs.discard(text[at - 1 : at + 1] if at else BOUNDARY)
+        pairs.discard(text[at : at + 2])
+        at = text.find(BOUNDARY, at + 1)
     return pairs
 
 
