@@ -31,6 +31,9 @@ WINDOW = 100
 STEP = 50  # phrasings up to WINDOW - STEP characters always fit whole inside some window
 MIN_CONTAINMENT = 0.3  # share of a phrasing's weight a window must hold to count at all
 MAX_CANDIDATES = 24  # per window, best first
+# A message of one window is scored in plain Python up to this many posting entries (a grown
+# library's long lists go to numpy, which is faster past about two hundred).
+PLAIN_ENTRIES = 200
 BINS_PER_BATCH = 1 << 17  # 1 MB of float64 shares
 RERANK = 16  # per message, best first, checked again with rapidfuzz
 RARE_FREQ = 50  # words rarer than this in jieba's dictionary all weigh the same
@@ -103,6 +106,7 @@ class PhraseIndex:
         self.totals = np.maximum(totals, MIN_SPECIFIC_WEIGHT)
         # the same as plain Python lists and floats, for _scored_one
         self.ids_of = [ids.tolist() for ids in self.ids]
+        self.length_of = self.postings_len.tolist()
         self.weight_of = self.word_weight.tolist()
         self.totals_list = self.totals.tolist()
         self.by_head: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -172,7 +176,7 @@ class PhraseIndex:
         if windows == 1:
             if not words:
                 return []
-            found = self._scored_one(words)
+            found = self._scored_one(words) if self._entries(words) <= PLAIN_ENTRIES else None
             return found if found is not None else self._scored(*self._postings_of_one(words), 0, 1)
         found = []
         for first in range(0, windows, self.windows_per_batch):
@@ -182,9 +186,16 @@ class PhraseIndex:
                 found += self._scored(*self._postings_of(word_at, row_at), first, rows)
         return found
 
+    def _entries(self, words: list[int]) -> int:
+        length = self.length_of
+        total = 0
+        for number in words:
+            total += length[number]
+        return total
+
     def _scored_one(self, words: list[int]) -> list[tuple[int, float, int]] | None:
         """_scored for a message of one window (most SMS), in plain Python: its words' posting lists
-        are short (~100 entries), and one numpy call costs more than all of them, the more so when
+        are short (~100 entries with the library as shipped), and one numpy call costs more than all of them, the more so when
         the process comes back to it with cold caches between requests. The same additions in the
         same order as bincount, so the same shares; None when more than MAX_CANDIDATES phrasings
         qualify (then _scored picks them, as ever)."""
