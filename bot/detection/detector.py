@@ -323,9 +323,17 @@ class Detector:
         # The ingredients of a combo of the chosen type are what made the message a scam.
         used = {cue for c in combos if c.type == best_type for group in c.when for cue in group}
         for hit in hits:
-            if any(kind == "sig" or owner == best_type or owner in used for kind, owner in hit.owners):
+            if _explains(hit.owners, best_type, used):
                 words.append(hit.term)
         return _distinct(words)[:MAX_EVIDENCE]
+
+
+def _explains(owners, best_type: str | None, used: set[str]) -> bool:
+    """A hit is evidence when it is a warning sign, a word of the chosen type or of its combo."""
+    for kind, owner in owners:  # noqa: SIM110 — a loop, not any(<generator>): it runs for every hit
+        if kind == "sig" or owner == best_type or owner in used:
+            return True
+    return False
 
 
 def _gives_counter_advice(norm) -> bool:

@@ -141,12 +141,13 @@ class TermIndex:
         hits = []
         warnings: dict[int, bool] = {}
         cuts = MessageCuts(self.tokenizer, text)  # does no work until a boundary is asked
-        candidates = sorted(
+        candidates = [
             (rank, term)
             for tail in pairs & self.terms_by_tail.keys()
             for rank, term, head in self.terms_by_tail[tail]
             if head in pairs
-        )
+        ]
+        candidates.sort()
         for _, term in candidates:
             start = text.find(term)
             if start >= 0:  # a term whose ends are in the message may still not be in it
