@@ -577,3 +577,21 @@ def test_a_caution_to_the_whole_group_is_counter_advice():
 
     assert _gives_counter_advice(normalize_message("最近有人冒充物业收燃气费，请大家注意，缴费只在物业前台"))
     assert not _gives_counter_advice(normalize_message("最近有人冒充物业收燃气费，缴费只在物业前台"))
+
+
+def test_a_payment_already_made_is_reported_not_asked(real_detector):
+    """ "交了押金" tells what the writer paid; "交押金" would ask the reader to pay."""
+    reported = real_detector.check("爸，我下午给爷爷交了住院押金三千，收据拍照发家里群了，报销以后多退少补。")
+    assert reported.verdict == "safe" and "transfer" not in reported.signals
+    asked = real_detector.check("爸，爷爷住院了，医院让先交押金三千，你赶紧转给我。")
+    assert "transfer" in asked.signals
+
+
+def test_a_caution_to_be_on_guard_is_a_warning(real_detector):
+    notice = "【某某银行】温馨提示：本行不会以“关闭百万保障”“注销账户”等名义要求您转账或打开屏幕共享，请注意防范。"
+    assert real_detector.check(notice).verdict == "safe"
+
+
+def test_money_to_pass_on_is_a_transfer_request(real_detector):
+    verdict = real_detector.check("我手机付不了款，你先把钱转给我表姐，晚上我就还你。")
+    assert "transfer" in verdict.signals

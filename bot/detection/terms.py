@@ -24,6 +24,8 @@ Owner = tuple[str, str]
 _NEGATION = re.compile(
     r"勿|不要|不会|不得|不可|千万别|别给|别把|别信|谨防|警惕|严禁|防范|防止|提防|绝不|从不|切莫|拒绝|以防|小心|不接收|不卖|不在[^。]{0,4}接收"
     r"|无需缴纳|无须缴纳|无需支付|不需要缴纳|不收取|不收任何|无需任何|无$"
+    # a payment the writer reports as made ("我给奶奶交了住院押金"), not one asked of the reader
+    r"|(?:交|付|缴|垫)(?:了|过了)"
 )
 _LOOKBACK = 8
 # A negation ends where the next clause starts: in "不要挂电话并添加我的微信" (commas are gone in
@@ -39,6 +41,7 @@ _WARNING = re.compile(
     + f"|{not_after('非法集资', _ACCUSED)}(?!案)"
     + "".join(f"|{not_after(word, ('是不是', '会不会'))}" for word in ("上当", "受骗"))
     + r"|骗局|套路|反诈(?!中心的|中心民警|中心警官|中心工作人员)|防骗|防诈|谨防|警惕|不法分子"
+    + r"|注意防范|提高防范|加强防范|防范意识"
 )
 # A sensitive word right after a request verb is the scammer's ask ("请提供您的身份证号码",
 # "把验证码发给我", "下载这个APP"); the bare word also turns up in genuine notices ("您尾号
