@@ -595,3 +595,12 @@ def test_a_caution_to_be_on_guard_is_a_warning(real_detector):
 def test_money_to_pass_on_is_a_transfer_request(real_detector):
     verdict = real_detector.check("我手机付不了款，你先把钱转给我表姐，晚上我就还你。")
     assert "transfer" in verdict.signals
+
+
+def test_a_word_inside_a_longer_library_term_still_counts(real_detector):
+    """The library's terms join jieba's dictionary: the cue "转我同学" / "转给我" must not hide
+    the transfer word "转给" that opens it."""
+    verdict = real_detector.check("这笔钱你先转给我同学，她在医院等着。")
+    assert "transfer" in verdict.signals
+    # ...while a word inside an ordinary longer word still does not: 中奖 in 集中奖励
+    assert real_detector.check("本月集中奖励优秀员工，名单见公告栏。").verdict == "safe"

@@ -70,6 +70,7 @@ _ASK_PAIR = re.compile(r"提供|告诉|告知|报|念|读|发给|发我|输入|�
 NEGATION_EXEMPT = frozenset({("sig", "secrecy"), ("sig", "urgency")})
 # Words this short are the ones that most often straddle two real words.
 _CHECK_BOUNDARY_MAX_LEN = 2
+_LONGER_TERM = 3  # see _part_of_whole_term
 # A word repeated all through a long chat is judged on its first few occurrences.
 _MAX_TRIES = 12
 # "下载…APP" in the YAML (a sentence mark between two words) is a proximity pair: the second
@@ -220,7 +221,7 @@ class TermIndex:
         while start >= 0 and tries < _MAX_TRIES and len(found) < self.reportable[term]:
             tries += 1
             counting = () if _in_warning(text, start, warnings) else _counting_owners(
-                cuts, ((start, start + len(term)),), owners
+                cuts, ((start, start + len(term)),), owners, self.owners
             )
             if counting:
                 negated = _negated(text, start)
@@ -236,17 +237,33 @@ class TermIndex:
 
 
 def _counting_owners(
-    cuts: MessageCuts, spans: tuple[tuple[int, int], ...], owners: tuple[Owner, ...]
+    cuts: MessageCuts, spans: tuple[tuple[int, int], ...], owners: tuple[Owner, ...], terms=frozenset()
 ) -> tuple[Owner, ...]:
     """The owners for which this occurrence counts. Every owner when each part is a whole word.
     Cue owners (ingredients that count only in combos) need one token boundary per part: the
-    title in "我是王经理" is inside jieba's word "王经理", yet the writer is claiming to be one."""
+    title in "我是王经理" is inside jieba's word "王经理", yet the writer is claiming to be one.
+    A short word that opens a longer library term standing whole (terms: the index's)
+    counts for its signals and types too: the library's own words join jieba's dictionary, so
+    the cue "转给我" would otherwise hide the transfer word "转给" in "你先转给我"."""
     if _all_whole(cuts, spans, False):
         return owners
     cues = tuple(o for o in owners if o[0] == "cue")
     if cues and _all_whole(cuts, spans, True):
         return cues
+    if len(spans) == 1 and _part_of_whole_term(cuts, *spans[0], terms):
+        return tuple(o for o in owners if o[0] != "cue")
     return ()
+
+
+def _part_of_whole_term(cuts: MessageCuts, start: int, end: int, terms) -> bool:
+    """Does text[start:end] open a library term (up to 3 characters longer) that is a whole word
+    here? Only opening: a word that closes one is usually changed by what comes before it (the
+    "先付款" of a shop's "先付款的优先发货" is not a demand to pay)."""
+    text = cuts.text
+    for longer in range(end + 1, min(len(text), end + _LONGER_TERM) + 1):
+        if text[start:longer] in terms and cuts.is_whole(start, longer, 4, False):
+            return True
+    return False
 
 
 def _all_whole(cuts: MessageCuts, spans: tuple[tuple[int, int], ...], loose: bool) -> bool:
