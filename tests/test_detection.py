@@ -604,3 +604,12 @@ def test_a_word_inside_a_longer_library_term_still_counts(real_detector):
     assert "transfer" in verdict.signals
     # ...while a word inside an ordinary longer word still does not: 中奖 in 集中奖励
     assert real_detector.check("本月集中奖励优秀员工，名单见公告栏。").verdict == "safe"
+
+
+def test_a_refusal_to_ask_reaches_every_item_of_its_list(real_detector):
+    notice = (
+        "【居委会通知】本周六上午在活动室为老人办理养老金资格认证，请本人带好身份证到场，全程免费，"
+        "无需提供银行卡号和短信验证码，工作人员不会上门。"
+    )
+    verdict = real_detector.check(notice)
+    assert verdict.verdict == "safe" and "verification_code" not in verdict.signals

@@ -28,6 +28,11 @@ _NEGATION = re.compile(
     r"|(?:交|付|缴|垫)(?:了|过了)"
 )
 _LOOKBACK = 8
+_LIST_LOOKBACK = 16
+# "不需要提供" (and the like) right before the word, or before a list that holds it
+_REFUSED_LIST = re.compile(
+    r"(?:不需要|无需|无须|不用|不会|不要|勿)(?:提供|告诉|透露|索取|索要|询问)(?:[^。]{0,10}(?:和|或|及|以及)[^。]{0,6})?$"
+)
 # A negation ends where the next clause starts: in "不要挂电话并添加我的微信" (commas are gone in
 # the compact text) the 不要 is about hanging up, not about adding the WeChat.
 _CLAUSE_JOIN = re.compile(r"并且|并|然后|接着|同时")
@@ -283,7 +288,11 @@ def _asked(text: str, start: int, end: int) -> bool:
 def _negated(text: str, start: int) -> bool:
     window = text[max(0, start - _LOOKBACK) : start]
     window = window.rsplit(BOUNDARY, 1)[-1]
-    return bool(_NEGATION.search(_CLAUSE_JOIN.split(window)[-1]))
+    if _NEGATION.search(_CLAUSE_JOIN.split(window)[-1]):
+        return True
+    # "不需要提供银行卡密码和验证码": a refusal to ask reaches every item of the list it opens.
+    wide = text[max(0, start - _LIST_LOOKBACK) : start].rsplit(BOUNDARY, 1)[-1]
+    return bool(_REFUSED_LIST.search(_CLAUSE_JOIN.split(wide)[-1]))
 
 
 def _in_warning(text: str, pos: int, cache: dict[int, bool]) -> bool:
