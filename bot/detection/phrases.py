@@ -188,6 +188,7 @@ class PhraseIndex:
         return found
 
     def _entries(self, words: list[int]) -> int:
+        """How many posting entries the words have between them."""
         length = self.length_of
         total = 0
         for number in words:
@@ -196,10 +197,10 @@ class PhraseIndex:
 
     def _scored_one(self, words: list[int]) -> list[tuple[int, float, int]] | None:
         """_scored for a message of one window (most SMS), in plain Python: its words' posting lists
-        are short (~100 entries with the library as shipped), and one numpy call costs more than all of them, the more so when
-        the process comes back to it with cold caches between requests. The same additions in the
-        same order as bincount, so the same shares; None when more than MAX_CANDIDATES phrasings
-        qualify (then _scored picks them, as ever)."""
+        are short (~100 entries with the library as shipped), and one numpy call costs more than
+        all of them, the more so when the process comes back to it with cold caches between
+        requests. The same additions in the same order as bincount, so the same shares; None when
+        more than MAX_CANDIDATES phrasings qualify (then _scored picks them, as ever)."""
         sums: dict[int, float] = {}
         get = sums.get
         for number in words:
