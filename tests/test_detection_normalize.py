@@ -79,7 +79,7 @@ def test_nothing_found_in_plain_text():
 # Characters that matter to them: digits, letters (with their odd case forms: ı İ ſ K), symbols,
 # Chinese, full-width punctuation and the compact text's marks.
 _ALPHABET = st.sampled_from(
-    list("0123456789abcxyzIKSıİſ\u212a._-/#。，？！：；（）… 转账验证码微信wW") + ["www.", "http://", ".cn", ".apk"]
+    list("0123456789abcxyzolIKSıİſ\u212a._-/#。，？！：；（）… 转账验证码微信wW") + ["www.", "http://", ".cn", ".apk", "138", "1234", "5678", "400", "8o6"]
 )
 _TEXTS = st.lists(_ALPHABET, max_size=40).map("".join)
 
@@ -103,8 +103,13 @@ def test_fold_equals_plain_nfkc(text):
 # the letters re.IGNORECASE also takes for i, s and k, inside app names and links
 @example("装个TODE\u017f\u212a，再开\u0130nfo屏幕共享")
 @example("点 ab.\u0130nfo 或 \u017f\u212aype")
+# phone numbers spaced apart or with letters for digits: the prefilter must let them through
+@example("客服 138 1234 5678 或 4oo-8o6-2231")
 def test_prefiltered_extraction_finds_what_the_full_patterns_find(text):
     assert extract.link_spans(text) == [m.span() for m in extract._LINK.finditer(text)]
     ignorecase = re.compile("|".join(re.escape(name) for name in extract.KNOWN_APPS), re.IGNORECASE)
     assert [m.span() for m in extract._KNOWN_APP.finditer(text)] == [m.span() for m in ignorecase.finditer(text)]
     assert extract._amounts(text) == [m.group(0).replace(" ", "") for m in extract._AMOUNT.finditer(text)]
+    spans = extract.link_spans(text)
+    unfiltered = extract._PHONE.findall(extract._DIGIT_GAP.sub("", extract._as_digits(extract._without(text, spans))))
+    assert extract._phones(text, spans) == unfiltered

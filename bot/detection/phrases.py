@@ -95,19 +95,12 @@ class PhraseIndex:
         self.postings_len = np.array([len(postings[word]) for word in vocabulary], dtype=np.int64)
         self.postings_first = np.cumsum(self.postings_len) - self.postings_len
         self.word_weight = np.array([self.weight[word] for word in vocabulary])
-        # ...and one by one, for a message of one window (most SMS): one concatenation is cheaper.
-        self.ids = np.split(self.postings, self.postings_first[1:])
-        self.weights = [
-            np.full(length, weight)
-            for length, weight in zip(self.postings_len, self.word_weight, strict=True)
-        ]
         totals = np.zeros(len(phrasings))
         for word, ids in postings.items():  # in the order the words were first met, as ever
             totals[ids] += self.weight[word]
         self.totals = np.maximum(totals, MIN_SPECIFIC_WEIGHT)
-        # the same as plain Python lists and floats, for _scored_one
-        self.ids_of = [ids.tolist() for ids in self.ids]
-        self.length_of = self.postings_len.tolist()
+        # ...and as plain Python lists and floats, for _scored_one
+        self.ids_of = [postings[word] for word in vocabulary]
         self.weight_of = self.word_weight.tolist()
         self.totals_list = self.totals.tolist()
         self.by_head: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -177,8 +170,8 @@ class PhraseIndex:
         if windows == 1:
             if not words:
                 return []
-            found = self._scored_one(words) if self._entries(words) <= PLAIN_ENTRIES else None
-            return found if found is not None else self._scored(*self._postings_of_one(words), 0, 1)
+            found = self._scored_one(words)
+            return found if found is not None else self._scored(*self._postings_of(words, [0] * len(words)), 0, 1)
         found = []
         for first in range(0, windows, self.windows_per_batch):
             rows = min(windows, first + self.windows_per_batch) - first
@@ -187,35 +180,27 @@ class PhraseIndex:
                 found += self._scored(*self._postings_of(word_at, row_at), first, rows)
         return found
 
-    def _entries(self, words: list[int]) -> int:
-        """How many posting entries the words have between them."""
-        length = self.length_of
-        total = 0
-        for number in words:
-            total += length[number]
-        return total
-
     def _scored_one(self, words: list[int]) -> list[tuple[int, float, int]] | None:
         """_scored for a message of one window (most SMS), in plain Python: its words' posting lists
         are short (~100 entries with the library as shipped), and one numpy call costs more than
         all of them, the more so when the process comes back to it with cold caches between
-        requests. The same additions in the same order as bincount, so the same shares; None when
-        more than MAX_CANDIDATES phrasings qualify (then _scored picks them, as ever)."""
+        requests. The same additions in the same order as bincount, so the same shares. None, for
+        numpy to do it, past PLAIN_ENTRIES entries or when more than MAX_CANDIDATES phrasings
+        qualify (then _scored picks them, as ever)."""
+        ids_of = self.ids_of
+        if sum([len(ids_of[number]) for number in words]) > PLAIN_ENTRIES:
+            return None
         sums: dict[int, float] = {}
         get = sums.get
         for number in words:
             weight = self.weight_of[number]
-            for i in self.ids_of[number]:
+            for i in ids_of[number]:
                 sums[i] = get(i, 0.0) + weight
         totals = self.totals_list
         hit = sorted(i for i, total in sums.items() if total / totals[i] >= MIN_CONTAINMENT)
         if len(hit) > MAX_CANDIDATES:
             return None
         return [(0, sums[i] / totals[i], i) for i in hit]
-
-    def _postings_of_one(self, words: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """(phrasings, weights) of the words of a message of one window, word by word."""
-        return np.concatenate([self.ids[n] for n in words]), np.concatenate([self.weights[n] for n in words])
 
     def _postings_of(self, word_at: list[int], row_at: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """(bin, weight) of each phrasing of each (word, window row): window row r's bins are

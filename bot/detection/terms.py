@@ -202,7 +202,7 @@ class TermIndex:
                 and not _negated(text, start)
             ):
                 spans = ((start, end_first), (found, found + len(second)))
-                owners = _counting_owners(cuts, spans, self.pair_owners[(first, second)])
+                owners = _counting_owners(cuts, spans, self.pair_owners[(first, second)], self.owners)
             if owners:
                 if (first, second) in self.askable_pairs and (
                     _asked(text, start, found + len(second)) or _ASK_PAIR.fullmatch(first)
@@ -242,12 +242,12 @@ class TermIndex:
 
 
 def _counting_owners(
-    cuts: MessageCuts, spans: tuple[tuple[int, int], ...], owners: tuple[Owner, ...], terms=frozenset()
+    cuts: MessageCuts, spans: tuple[tuple[int, int], ...], owners: tuple[Owner, ...], terms: dict
 ) -> tuple[Owner, ...]:
     """The owners for which this occurrence counts. Every owner when each part is a whole word.
     Cue owners (ingredients that count only in combos) need one token boundary per part: the
     title in "我是王经理" is inside jieba's word "王经理", yet the writer is claiming to be one.
-    A short word that opens a longer library term standing whole (terms: the index's)
+    A term (not a pair part) that opens a longer library term (of terms) standing whole
     counts for its signals and types too: the library's own words join jieba's dictionary, so
     the cue "转给我" would otherwise hide the transfer word "转给" in "你先转给我"."""
     if _all_whole(cuts, spans, False):
