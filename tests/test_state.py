@@ -117,3 +117,29 @@ def test_a_ready_reply_waits_for_the_handler_in_a_conversation_or_over_the_rate(
         retry = state.take_message(msg_key, 10)
         assert not retry.is_first and retry.reply is None
     assert state.checks_on("2026-12-01") == {}
+
+
+def test_many_threads_of_one_process_share_the_pool_without_failing(redis_url, community_id):
+    # Each thread pins a connection for its scripts and checks out another for plain commands: a
+    # burst of threads past redis-py's default pool of 100 failed with "Too many connections".
+    import threading
+
+    state = State(state_module.connect(redis_url), community_id)
+    threads_count = 120
+    barrier, failures = threading.Barrier(threads_count), []
+
+    def work(i: int) -> None:
+        barrier.wait()
+        try:
+            state.admit_message(f"mp:pool{i}", 10, "mp", f"o{i}", 1_790_000_000.0, 30, follower=False)
+            state.is_subscriber(f"o{i}")
+        except Exception as error:  # noqa: BLE001 - the test counts every failure
+            failures.append(repr(error))
+        barrier.wait()  # every thread holds its pinned connection until all are done
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

@@ -31,11 +31,19 @@ __all__ = [
 ]
 
 
+MAX_CONNECTIONS = 256  # per process; a thread holds at most two (its pinned one and one checked out)
+TIMEOUT = 2.0  # seconds: a socket read, a connect, and a wait for a free connection
+
+
 def connect(url: str) -> redis.Redis:
-    """A real Redis client for `url`, answering str (not bytes)."""
-    return redis.Redis.from_url(
-        url, decode_responses=True, socket_timeout=2.0, socket_connect_timeout=2.0, health_check_interval=30
-    )
+    """A real Redis client for `url`, answering str (not bytes). The pool makes a thread wait for
+    a free connection instead of failing (redis-py's default pool raises "Too many connections"
+    at 100: fifty threads of one process claiming the same report at once got there)."""
+    pool = redis.BlockingConnectionPool.from_url(
+        url, max_connections=MAX_CONNECTIONS, timeout=TIMEOUT, decode_responses=True,
+        socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT, health_check_interval=30,
+    )  # fmt: skip
+    return redis.Redis(connection_pool=pool)
 
 
 def connect_embedded() -> redis.Redis:
