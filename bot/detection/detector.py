@@ -255,8 +255,11 @@ class Detector:
     ) -> Verdict:
         extracted = norm.extracted
         fired, asked = fired_asked
-        type_scores = {tid: ev.score() for tid, ev in evidence.items()}
-        best_type = self._pick_type(evidence, type_scores)
+        type_scores: dict[str, float] = {}
+        ranks: dict[str, float] = {}
+        for tid, ev in evidence.items():
+            type_scores[tid], ranks[tid] = ev.weigh()
+        best_type = _pick_type(ranks, type_scores)
         type_score = max(type_scores.values(), default=0.0)
         signals = scoring.signal_score(fired, self.weights, asked)
         # Lawful marketing says how to unsubscribe; phishing copies the line ("回T退订", "拒收请回复R").
@@ -296,12 +299,6 @@ class Detector:
             },
         )
 
-    def _pick_type(self, evidence: dict[str, scoring.TypeEvidence], scores: dict[str, float]) -> str | None:
-        """The type that explains the message best (see TypeEvidence.rank); scores: their score()."""
-        if not evidence:
-            return None
-        return max(evidence, key=lambda t: (evidence[t].rank(), scores[t]))
-
     def _matches(self, found: dict, best_type: str | None) -> tuple[Match, ...]:
         floor = scoring.PHRASE_FLOOR * 100
         strong = [(i, s) for i, (s, _start) in found.items() if s > floor]
@@ -326,6 +323,13 @@ class Detector:
             if _explains(hit.owners, best_type, used):
                 words.append(hit.term)
         return _distinct(words)[:MAX_EVIDENCE]
+
+
+def _pick_type(ranks: dict[str, float], scores: dict[str, float]) -> str | None:
+    """The type that explains the message best: the highest rank, then score (TypeEvidence.weigh)."""
+    if not ranks:
+        return None
+    return max(ranks, key=lambda t: (ranks[t], scores[t]))
 
 
 def _explains(owners, best_type: str | None, used: set[str]) -> bool:

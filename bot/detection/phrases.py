@@ -130,7 +130,9 @@ class PhraseIndex:
         result = {i: (100.0 * share, starts[k]) for i, (share, k) in best.items()}
         # rapidfuzz only for the few best: it can raise a near-verbatim match that a typo or a
         # homophone kept from sharing whole words; it cannot find anything the words did not.
-        for i, (share, k) in sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:RERANK]:
+        # (Best first, ties by phrasing: sorting (-share, i) pairs, not items with a key function.)
+        for _, i in sorted([(-share, i) for i, (share, _k) in best.items()])[:RERANK]:
+            share, k = best[i]
             window = text if len(starts) == 1 else text[starts[k] : starts[k] + WINDOW]
             ratio = fuzz.partial_ratio(self.phrasings[i], window, score_cutoff=100.0 * share)
             if ratio > 100.0 * share:
@@ -197,10 +199,15 @@ class PhraseIndex:
             for i in ids_of[number]:
                 sums[i] = get(i, 0.0) + weight
         totals = self.totals_list
-        hit = sorted(i for i, total in sums.items() if total / totals[i] >= MIN_CONTAINMENT)
-        if len(hit) > MAX_CANDIDATES:
+        found = []
+        for i, total in sums.items():  # a loop, not a generator: this runs for every message
+            share = total / totals[i]
+            if share >= MIN_CONTAINMENT:
+                found.append((0, share, i))
+        if len(found) > MAX_CANDIDATES:
             return None
-        return [(0, sums[i] / totals[i], i) for i in hit]
+        found.sort(key=_PHRASING)
+        return found
 
     def _postings_of(self, word_at: list[int], row_at: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """(bin, weight) of each phrasing of each (word, window row): window row r's bins are
@@ -249,6 +256,9 @@ class PhraseIndex:
         if alignment is None:
             return ""
         return window[alignment.dest_start : alignment.dest_end].strip(BOUNDARY)
+
+
+_PHRASING = operator.itemgetter(2)
 
 
 def _best(share: np.ndarray, hit: np.ndarray) -> np.ndarray:

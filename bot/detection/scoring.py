@@ -70,26 +70,28 @@ class TypeEvidence:
     keywords: list[str] = field(default_factory=list)
     combos: list[float] = field(default_factory=list)  # weights of the combos that matched
 
-    def score(self) -> float:
-        # Most similarities are at or below PHRASE_FLOOR: they weigh 0 and leave the noisy OR as
-        # it is, so only the others are sorted and weighed (this runs for every type found).
-        sims = sorted([s for s in self.similarities if s > PHRASE_FLOOR], reverse=True)
-        if not (sims or self.keywords or self.combos):
-            return 0.0  # noisy_or(()): most types a message touches have only weak similarities
-        weights = [phrase_weight(s) for s in sims[:1]]
-        weights += [EXTRA_PHRASE_SHARE * phrase_weight(s) for s in sims[1 : 1 + EXTRA_PHRASES]]
-        weights += [KEYWORD_WEIGHT] * min(len(self.keywords), MAX_KEYWORDS)
-        # Only the strongest combo counts: combos of one type are nested ("A+B", "A+B+C").
-        weights += sorted(self.combos, reverse=True)[:1]
-        return noisy_or(weights)
+    def weigh(self) -> tuple[float, float]:
+        """(score, rank), from one sort of the similarities (this runs for every type found).
 
-    def rank(self) -> float:
-        """How well the type explains the message, for choosing the type: the sum of its three
-        best similarities plus its keywords. Summing rewards a type whose several phrasings all
-        fit (measured: better type agreement than the single best phrasing)."""
-        sims = sorted(self.similarities, reverse=True)[:RANK_PHRASES]
-        combo = RANK_COMBO * max(self.combos, default=0.0)
-        return sum(sims) + RANK_KEYWORD * min(len(self.keywords), MAX_KEYWORDS) + combo
+        score: the noisy OR of the best phrasing, the next EXTRA_PHRASES at a share of their
+        weight, the keywords and the strongest combo (combos of one type are nested: "A+B",
+        "A+B+C"). Similarities at or below PHRASE_FLOOR weigh 0 and are left out; most types a
+        message touches have nothing else, and score 0.
+
+        rank: how well the type explains the message, for choosing the type: the sum of its three
+        best similarities plus its keywords and its combo. Summing rewards a type whose several
+        phrasings all fit (measured: better type agreement than the single best phrasing)."""
+        sims = sorted(self.similarities, reverse=True)
+        rank = sum(sims[:RANK_PHRASES]) + RANK_KEYWORD * min(len(self.keywords), MAX_KEYWORDS)
+        rank += RANK_COMBO * max(self.combos, default=0.0)
+        strong = [s for s in sims[: 1 + EXTRA_PHRASES] if s > PHRASE_FLOOR]  # a prefix: sims descend
+        if not (strong or self.keywords or self.combos):
+            return 0.0, rank
+        weights = [phrase_weight(s) for s in strong[:1]]
+        weights += [EXTRA_PHRASE_SHARE * phrase_weight(s) for s in strong[1:]]
+        weights += [KEYWORD_WEIGHT] * min(len(self.keywords), MAX_KEYWORDS)
+        weights += sorted(self.combos, reverse=True)[:1]
+        return noisy_or(weights), rank
 
 
 def signal_score(fired: Iterable[str], weights: dict[str, float], asked: set[str] = frozenset()) -> float:

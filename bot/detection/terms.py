@@ -285,7 +285,14 @@ def _asked(text: str, start: int, end: int) -> bool:
     return bool(_ASK.search(window) or _HANDED_OVER.match(text, end))
 
 
+# Every branch of _NEGATION and _REFUSED_LIST opens with one of these: a window with none of
+# them is not negated, and one search over the wider window says so (most words are not negated).
+_NEGATION_OPENERS = re.compile("[勿不千别谨警严防提绝从切拒以小无交付缴垫]")
+
+
 def _negated(text: str, start: int) -> bool:
+    if not _NEGATION_OPENERS.search(text, max(0, start - _LIST_LOOKBACK), start):
+        return False
     window = text[max(0, start - _LOOKBACK) : start]
     window = window.rsplit(BOUNDARY, 1)[-1]
     if _NEGATION.search(_CLAUSE_JOIN.split(window)[-1]):

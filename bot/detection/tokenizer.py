@@ -15,6 +15,7 @@ import struct
 import sys
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -147,6 +148,20 @@ def _is_eng(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
+_ABSENT = object()  # see MessageCuts._single
+_UNSEEN = object()
+_CHARACTER_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _single_characters(tokenizer: jieba.Tokenizer) -> dict[str, object]:
+    """The tokenizer's table of single characters, filled as characters are met (thread-safe: a
+    character written twice is written with the same value)."""
+    table = _CHARACTER_TABLES.get(tokenizer)
+    if table is None:
+        table = _CHARACTER_TABLES.setdefault(tokenizer, {})
+    return table
+
+
 class MessageCuts:
     """Answers is_whole for one message, with exactly the cuts jieba's tokenizer.cut(snippet,
     HMM=False) would make of each snippet around a word.
@@ -162,6 +177,7 @@ class MessageCuts:
         self.text = text
         self.freq = tokenizer.FREQ
         self.log_total = math.log(tokenizer.total)
+        self._chars = _single_characters(tokenizer)
         self._words_at: dict[int, list[tuple[int, float]]] = {}
         self._cuts_of_run: dict[tuple[int, int], set[int]] = {}
         self._answers: dict[tuple[int, int, int], bool] = {}
@@ -260,12 +276,18 @@ class MessageCuts:
 
     def _words_from(self, pos: int) -> list[tuple[int, float]]:
         """(last index, log probability) of each dictionary word starting at pos, as jieba's
-        get_DAG finds them (its prefix entries have frequency 0 and are not words); ascending."""
+        get_DAG finds them (its prefix entries have frequency 0 and are not words); ascending.
+        The first lookup, of the character itself, goes to the small table of single characters."""
         words = self._words_at.get(pos)
         if words is None:
             words = self._words_at[pos] = []
             text, freq = self.text, self.freq
-            for last in range(pos, len(text)):
+            entry = self._single(text[pos])
+            if entry is _ABSENT:
+                return words
+            if entry is not None:
+                words.append((pos, entry))
+            for last in range(pos + 1, len(text)):
                 count = freq.get(text[pos : last + 1])  # FREQ holds every prefix of every word
                 if count is None:
                     break
@@ -273,5 +295,19 @@ class MessageCuts:
                     words.append((last, math.log(count) - self.log_total))
         return words
 
-    def _logp(self, word: str) -> float:
-        return math.log(self.freq.get(word) or 1) - self.log_total
+    def _single(self, char: str) -> object:
+        """What FREQ says of one character: _ABSENT (no word starts with it), None (only a prefix)
+        or its log probability. Kept per dictionary: a few thousand characters cover every
+        message, and this small table stays in the CPU's cache where FREQ's 500,000 entries
+        cannot (each lookup there is likely a miss when a worker comes back to it)."""
+        entry = self._chars.get(char, _UNSEEN)
+        if entry is _UNSEEN:
+            count = self.freq.get(char)
+            entry = _ABSENT if count is None else (math.log(count) - self.log_total if count else None)
+            self._chars[char] = entry
+        return entry
+
+    def _logp(self, char: str) -> float:
+        """jieba's log probability of a character on its own (1 when not a word)."""
+        entry = self._single(char)
+        return entry if isinstance(entry, float) else -self.log_total
