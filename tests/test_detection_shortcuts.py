@@ -100,6 +100,15 @@ def test_single_character_table_gives_what_the_dictionary_gives(tokenizer, text)
         assert cuts._logp(text[pos]) == math.log(tokenizer.FREQ.get(text[pos]) or 1) - log_total
 
 
+def test_single_character_table_keeps_only_the_dictionarys_characters(tokenizer):
+    made_up = "".join(chr(0xE000 + i) for i in range(500))  # private use: in no dictionary
+    cuts = MessageCuts(tokenizer, "验证码" + made_up)
+    for pos in range(len(cuts.text)):
+        cuts._words_from(pos)
+    assert "验" in cuts._chars
+    assert not set(made_up) & set(cuts._chars)
+
+
 # --- one sort for a type's score and rank ----------------------------------------------------
 def score_the_long_way(ev: scoring.TypeEvidence) -> float:
     sims = sorted([s for s in ev.similarities if s > scoring.PHRASE_FLOOR], reverse=True)

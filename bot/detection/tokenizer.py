@@ -154,8 +154,8 @@ _CHARACTER_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _single_characters(tokenizer: jieba.Tokenizer) -> dict[str, object]:
-    """The tokenizer's table of single characters, filled as characters are met (thread-safe: a
-    character written twice is written with the same value)."""
+    """The tokenizer's table of its dictionary's single characters, filled as they are met
+    (thread-safe: a character written twice is written with the same value)."""
     table = _CHARACTER_TABLES.get(tokenizer)
     if table is None:
         table = _CHARACTER_TABLES.setdefault(tokenizer, {})
@@ -303,8 +303,11 @@ class MessageCuts:
         entry = self._chars.get(char, _UNSEEN)
         if entry is _UNSEEN:
             count = self.freq.get(char)
-            entry = _ABSENT if count is None else (math.log(count) - self.log_total if count else None)
-            self._chars[char] = entry
+            if count is None:
+                # Not kept: the table holds the dictionary's own characters only, however many
+                # others senders make up.
+                return _ABSENT
+            entry = self._chars[char] = math.log(count) - self.log_total if count else None
         return entry
 
     def _logp(self, char: str) -> float:
