@@ -8,8 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from bot.reports.address import Address, canonical_building, chinese_number, parse_address
+from bot.reports.address import Address, canonical_building, chinese_number, may_name_building, parse_address
 from bot.reports.parse import RulesFileError, danger_now, load_report_rules, parse_report
 from bot.scripts import evaluate_reports
 
@@ -292,3 +294,27 @@ def test_evaluate_cli_last_line(tmp_path, capsys):
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1] == "location=1.000 risk=0.500"
     assert any("你好" in line for line in out)
+
+
+ADDRESS_ALPHABET = "0123456789０１２３一二两三十第栋幢#座号楼门单元室房住的家-—_/＃－＿／ 我在阿姨转了"
+
+
+# One of each building form the address pass reads, as written and in full width.
+BUILDING_FORMS = [
+    "3栋", "3幢", "3#", "3座", "3号楼", "第三栋", "6号2单元301", "3-2-502", "3—2—502", "3_2_502", "3/2/502",
+    "3栋2-502", "7-301", "7—301", "7_301", "7/301", "３＃", "７－３０１", "７＿３０１", "７／３０１",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", BUILDING_FORMS)
+def test_every_building_form_carries_a_building_mark(text):
+    assert parse_address(text).building and may_name_building(text)
+
+
+@given(st.text(alphabet=ADDRESS_ALPHABET, max_size=30))
+@example("三单元502室")
+@example("住502的王阿姨")
+def test_a_text_without_a_building_mark_names_no_building(text):
+    # The shortcut in front of the address pass (is_one_shot_report) must never hide a building.
+    if not may_name_building(text):
+        assert parse_address(text).building is None

@@ -8,7 +8,7 @@ from bot import flows, texts
 from bot.menu import KEY_REPORT
 from bot.messages import Incoming, Reply
 from bot.reports import conversation
-from bot.reports.address import parse_address
+from bot.reports.address import may_name_building, parse_address
 from bot.reports.parse import parse_report
 
 BIND = re.compile(r"^\s*绑定\s*[:：]?\s*(\S*)\s*$")
@@ -69,7 +69,7 @@ def is_one_shot_report(msg: Incoming, ctx) -> bool:
     """A message that reads as a complete report about someone: where, and what is happening."""
     if msg.kind != "text" or len(msg.text) > 300:
         return False
-    if not parse_address(msg.text).building:  # most messages name no building: skip the rest
+    if not may_name_building(msg.text) or not parse_address(msg.text).building:  # most name none
         return False
     parsed = parse_report(msg.text, ctx.report_rules())
     return parsed.is_report and bool(parsed.address.building)

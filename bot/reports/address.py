@@ -111,6 +111,16 @@ def canonical_building(text: str) -> str | None:
     return _numbered(match.group(1), "栋") if match else None
 
 
+# Every building form of _ADDRESS (b1 to b4) holds a building word or a separator, as written or in
+# full width: a text with none of these names no building, and the address pass is not needed.
+_BUILDING_MARK = re.compile("[栋幢#座号\\-—_/＃－＿／]")
+
+
+def may_name_building(text: str) -> bool:
+    """False when `text` (as written) cannot name a building: most residents' messages."""
+    return bool(_BUILDING_MARK.search(text))
+
+
 def find_address(text: str) -> tuple[Address, list[tuple[int, int]]]:
     """The address in `text` (already normalized) and the spans to cut out to leave the situation."""
     building = unit = room = None
