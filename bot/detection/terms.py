@@ -95,6 +95,7 @@ class TermIndex:
 
     def __init__(self, terms: dict[str, list[Owner]], tokenizer: jieba.Tokenizer):
         self.tokenizer = tokenizer
+        self.characters: dict[str, object] = {}  # MessageCuts' table of single characters
         self.owners = {
             term: tuple(dict.fromkeys(owners))
             for term, owners in terms.items()
@@ -149,7 +150,7 @@ class TermIndex:
         """Terms present in text (pairs = its set of 2-character substrings)."""
         hits = []
         warnings: dict[int, bool] = {}
-        cuts = MessageCuts(self.tokenizer, text)  # does no work until a boundary is asked
+        cuts = MessageCuts(self.tokenizer, text, self.characters)  # no work until a boundary is asked
         candidates = [
             (rank, term)
             for tail in pairs & self.terms_by_tail.keys()

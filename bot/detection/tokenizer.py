@@ -15,7 +15,6 @@ import struct
 import sys
 import tempfile
 import threading
-import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -150,16 +149,6 @@ def _is_eng(char: str) -> bool:
 
 _ABSENT = object()  # see MessageCuts._single
 _UNSEEN = object()
-_CHARACTER_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _single_characters(tokenizer: jieba.Tokenizer) -> dict[str, object]:
-    """The tokenizer's table of its dictionary's single characters, filled as they are met
-    (thread-safe: a character written twice is written with the same value)."""
-    table = _CHARACTER_TABLES.get(tokenizer)
-    if table is None:
-        table = _CHARACTER_TABLES.setdefault(tokenizer, {})
-    return table
 
 
 class MessageCuts:
@@ -173,11 +162,13 @@ class MessageCuts:
     tie-break) so the cuts are the same.
     """
 
-    def __init__(self, tokenizer: jieba.Tokenizer, text: str):
+    def __init__(self, tokenizer: jieba.Tokenizer, text: str, characters: dict[str, object] | None = None):
+        """characters: the table of the dictionary's single characters to read and fill (see
+        _single), kept by the caller from message to message; a fresh one when not given."""
         self.text = text
         self.freq = tokenizer.FREQ
         self.log_total = math.log(tokenizer.total)
-        self._chars = _single_characters(tokenizer)
+        self._chars = {} if characters is None else characters
         self._words_at: dict[int, list[tuple[int, float]]] = {}
         self._cuts_of_run: dict[tuple[int, int], set[int]] = {}
         self._answers: dict[tuple[int, int, int], bool] = {}

@@ -80,13 +80,16 @@ class State(
         packer does the same, behind a Python pass over the arguments."""
         script = self._script(source)
         connection = self._pinned_connection()
-        try:
+
+        def run():
             connection.send_packed_command([pack_command(("EVALSHA", script.sha, len(keys), *keys, *args))])
             return connection.read_response()
+
+        try:
+            return run()
         except redis.exceptions.NoScriptError:
             script.sha = self.conn.script_load(source)
-            connection.send_packed_command([pack_command(("EVALSHA", script.sha, len(keys), *keys, *args))])
-            return connection.read_response()
+            return run()
 
     def _pinned_connection(self):
         """This thread's own connection from the shared pool, held by a single-connection client
