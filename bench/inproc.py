@@ -58,8 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--blocks", type=int, default=6, help="blocks per way (default: 6)")
     p.add_argument("--size", type=int, default=500, help="checks per block (default: 500)")
     args = p.parse_args(argv)
-    redis = PrivateRedis().start()
-    try:
+    with PrivateRedis() as redis:
         keys = Keys.new()
         os.environ.update(REDIS_URL=redis.url, COMMUNITY_ID="inproc", WECHAT_TOKEN=keys.token,
                           WECHAT_APP_ID=keys.app_id, WECHAT_AES_KEY=keys.aes_key)  # fmt: skip
@@ -86,8 +85,6 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"block {n + 1} {name:10s} wall {wall:.3f} ms  cpu {cpu:.3f} ms per check")
         for name, ms in best.items():
             print(f"fastest block, {name}: {ms:.3f} ms per check")
-    finally:
-        redis.stop()
     return 0
 
 

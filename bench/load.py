@@ -49,7 +49,7 @@ if str(ROOT) not in sys.path:  # `python bench/load.py` puts bench/, not the rep
 from bot.config import new_aes_key  # noqa: E402
 from bot.playground.wxclient import WeChatServer, WeComServer  # noqa: E402
 from bot.scripts.gunicorn_server import GunicornServer, running_gunicorn  # noqa: E402
-from bot.scripts.redis_server import PrivateRedis  # noqa: E402
+from bot.scripts.redis_server import redis_url_or_private  # noqa: E402
 from bot.state import State, connect  # noqa: E402
 from bot.state.keys import KEY_DELAYED, KEY_OUTBOX, OUTBOX_GROUP  # noqa: E402
 
@@ -536,18 +536,6 @@ def card_recipients(grid: int, risk: str) -> set[str]:
 
 
 @contextlib.contextmanager
-def redis_url() -> Iterator[str]:
-    if os.environ.get("REDIS_URL"):
-        yield os.environ["REDIS_URL"]
-        return
-    server = PrivateRedis().start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-
-
-@contextlib.contextmanager
 def gunicorn(app: str, env: dict, setup: ServerSetup, log_dir: Path) -> Iterator[GunicornServer]:
     options = ["-w", str(setup.workers), "-k", setup.worker_class, "--threads", str(setup.threads),
                "--keep-alive", "30", "--backlog", "2048", "--timeout", "60"]
@@ -916,7 +904,7 @@ def full_bot(bench: Bench, setup: ServerSetup) -> None:
     registry = bench.log_dir / "community.yaml"
     registry.write_text(bench_registry(a.grids), encoding="utf-8")
     try:
-        with redis_url() as redis:
+        with redis_url_or_private() as redis:
             env = {**os.environ, "REDIS_URL": redis, "COMMUNITY_ID": community, "COMMUNITY_FILE": str(registry),
                    "WECHAT_TOKEN": keys.token, "WECHAT_APP_ID": keys.app_id, "WECHAT_AES_KEY": keys.aes_key,
                    "WECHAT_APP_SECRET": "s", "WECHAT_API_BASE": fake.url,

@@ -17,9 +17,8 @@ SCAM = "您好，我是公安局民警，您的银行账户涉嫌洗钱，请立
 @pytest.fixture
 def durable_redis():
     """A private redis-server with AOF on (appendfsync always), which the test stops and restarts."""
-    server = PrivateRedis(extra_args=("--appendonly", "yes", "--appendfsync", "always")).start()
-    yield server
-    server.stop()
+    with PrivateRedis(extra_args=("--appendonly", "yes", "--appendfsync", "always")) as server:
+        yield server
 
 
 @pytest.fixture

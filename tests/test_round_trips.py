@@ -24,9 +24,8 @@ def own_redis():
     """A redis-server only these tests talk to, so MONITOR sees the bot's commands and nobody else's."""
     if not shutil.which("redis-server"):
         pytest.skip("redis-server is not installed: cannot watch the commands on a server of our own")
-    server = PrivateRedis().start()
-    yield server
-    server.stop()
+    with PrivateRedis() as server:
+        yield server
 
 
 def commands_sent(url: str, act) -> list[str]:

@@ -26,7 +26,7 @@ import requests
 from bot.config import new_aes_key
 from bot.playground.wxclient import WeChatServer
 from bot.scripts.gunicorn_server import running_gunicorn
-from bot.scripts.redis_server import PrivateRedis
+from bot.scripts.redis_server import redis_url_or_private
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,19 +40,6 @@ MESSAGES = [
     "老年人免费体验保健理疗，领鸡蛋还返现，名额有限",
     "明天上午九点停水检修，请提前储水，给您带来不便敬请谅解",
 ]
-
-
-@contextmanager
-def redis_for_bench():
-    url = os.environ.get("REDIS_URL")
-    if url:
-        yield url
-        return
-    server = PrivateRedis().start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
 
 
 @contextmanager
@@ -103,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     token, app_id, key = "benchtoken", "wxbench0001", new_aes_key()
     wechat = WeChatServer(token, app_id, key)
-    with redis_for_bench() as redis_url:
+    with redis_url_or_private() as redis_url:
         env = {
             **os.environ,
             "WECHAT_TOKEN": token,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 
 import redis
 
@@ -18,7 +22,11 @@ def free_port() -> int:
 
 
 class PrivateRedis:
-    """Starts `redis-server` on a free loopback port with nothing kept on disk; stop() ends it."""
+    """Starts `redis-server` on a free loopback port with nothing kept on disk; stop() ends it.
+
+    Use it as a context manager (`with PrivateRedis() as server:`). A server started otherwise is
+    still stopped when the Python process exits, so a script that dies of an exception does not
+    leave a redis-server behind (a killed one still can: nothing runs after SIGKILL)."""
 
     def __init__(self, binary: str | None = None, extra_args: tuple[str, ...] = ()):
         self.binary = binary or shutil.which("redis-server")
@@ -49,6 +57,7 @@ class PrivateRedis:
             *self.extra_args,
         ]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        atexit.register(self.stop)
         deadline = time.monotonic() + timeout
         client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
         while time.monotonic() < deadline:
@@ -62,6 +71,7 @@ class PrivateRedis:
 
     def stop_process(self) -> None:
         """Stop the server but keep its directory (AOF), as a crash or a restart would."""
+        atexit.unregister(self.stop)
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -76,3 +86,19 @@ class PrivateRedis:
     def stop(self) -> None:
         self.stop_process()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self) -> PrivateRedis:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def redis_url_or_private() -> Iterator[str]:
+    """REDIS_URL when it is set, else the URL of a private redis-server that lives for the block."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    with PrivateRedis() as server:
+        yield server.url
