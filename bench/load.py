@@ -1009,7 +1009,7 @@ def verdict(bench: Bench, setup: ServerSetup) -> int:
         share = bot.rps / ref.rps if ref.rps else 0.0
         ok = share >= 0.5 and bot.errors == 0
         results.append(ok)
-        print(f"  [{'met' if ok else 'NOT met'}] full bot max {bot.rps:.0f} req/s = {share:.0%} of the minimal "
+        print(f"  [{'met' if ok else 'NOT met'}] full bot max {bot.rps:.0f} req/s = {share:.1%} of the minimal "
               f"wechatpy webhook's {ref.rps:.0f} req/s (target >= 50%, no errors; bot errors {bot.errors})")
     for name in ("minimal wechatpy", "bare Flask"):
         if ref := s.get(f"{name}_max"):
@@ -1030,12 +1030,12 @@ def verdict(bench: Bench, setup: ServerSetup) -> int:
 def paired_verdict(pairs: list[tuple[Figures, Figures]]) -> bool:
     shares = [bot.rps / ref.rps if ref.rps else 0.0 for bot, ref in pairs]
     for n, ((bot, ref), share) in enumerate(zip(pairs, shares, strict=True), 1):
-        print(f"  [pair {n}] full bot {bot.rps:.0f} req/s, minimal wechatpy {ref.rps:.0f} req/s: {share:.0%} "
+        print(f"  [pair {n}] full bot {bot.rps:.0f} req/s, minimal wechatpy {ref.rps:.0f} req/s: {share:.1%} "
               f"(bot errors {bot.errors})")
     median = statistics.median(shares)
     ok = median >= 0.5 and all(bot.errors == 0 for bot, _ in pairs)
-    print(f"  [{'met' if ok else 'NOT met'}] full bot max = {median:.0%} of the minimal wechatpy webhook's, median "
-          f"of {len(pairs)} alternating pairs (range {min(shares):.0%}-{max(shares):.0%}; target >= 50%, no errors)")
+    print(f"  [{'met' if ok else 'NOT met'}] full bot max = {median:.1%} of the minimal wechatpy webhook's, median "
+          f"of {len(pairs)} alternating pairs (range {min(shares):.1%}-{max(shares):.1%}; target >= 50%, no errors)")
     return ok
 
 
