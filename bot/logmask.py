@@ -7,6 +7,7 @@ import logging
 from bot.privacy import mask_personal_numbers
 
 _installed = False
+_TRACEBACKS = logging.Formatter()  # formats an exception's trace the way every handler would
 
 
 def install_log_masking() -> None:
@@ -27,6 +28,12 @@ def install_log_masking() -> None:
         except (TypeError, ValueError):  # a malformed log call: leave it to logging's own report
             return record
         record.msg, record.args = mask_personal_numbers(message), None
+        if record.exc_info and not record.exc_text:
+            # The trace ends with the error's own message, which may quote what a user wrote.
+            # Handlers use exc_text when it is set, so each writes this masked copy.
+            record.exc_text = mask_personal_numbers(_TRACEBACKS.formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = mask_personal_numbers(record.stack_info)
         return record
 
     logging.setLogRecordFactory(masked_record)

@@ -104,6 +104,10 @@ OUTCOMES = {
 DISSUASION_TITLE = "【紧急劝阻流程卡】高风险，请按步骤做：\n"
 ALERT_UNDELIVERED = "【反诈哨兵·送达失败】{id} 的通知没能发给 {recipient}（{channel}）：{reason}。请电话联系。"
 ALERT_CONFIG = "【反诈哨兵·配置错误】{reason}（请管理员处理）"
+ALERT_HELD_SET_ASIDE = (
+    "【反诈哨兵·暂存举报待人工登记】Redis 恢复后，有 {count} 条暂存的举报没能自动登记，原文已另存在服务器文件 {file}。"
+    "请管理员尽快查看并手工登记；如有紧急情况，请先电话联系相关网格。"
+)
 CLAIMED_LABEL = "已由 {name} 认领 {time}"
 NOTICE_DETAILS = "【{risk}】{id}\n地点：{place}\n人员：{person}\n情况：{situation}\n截止：{deadline}"
 STATUS_NAMES = {"open": "待认领", "claimed": "已认领", "contacted": "已联系", "closed": "已结案"}

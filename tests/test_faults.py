@@ -78,12 +78,36 @@ def test_replay_is_exactly_once_even_if_the_journal_is_replayed_again(world, dur
     bind(app, chat, "inf1", "3栋")
     ctx.journal.append({"kind": "report", "user": "inf1", "text": "3栋2单元502 王阿姨 要去银行转账", "at": 0})
     lines = ctx.journal.path.read_text(encoding="utf-8")
-    from bot.reports.replay import replay_record
+    from bot.reports.replay import RETRY_LATER, replay_record
 
-    ctx.journal.replay(lambda r: replay_record(r, ctx))
+    ctx.journal.replay(lambda r: replay_record(r, ctx), RETRY_LATER)
     ctx.journal.path.write_text(lines, encoding="utf-8")  # as if the process died before emptying it
-    ctx.journal.replay(lambda r: replay_record(r, ctx))
+    ctx.journal.replay(lambda r: replay_record(r, ctx), RETRY_LATER)
     assert len(list_reports(ctx.state)) == 1
+
+
+def test_a_torn_held_line_is_set_aside_the_rest_filed_and_duty_told(world, durable_redis, clock):
+    """Another worker process died in the middle of writing to the journal: the reports held
+    before and after are filed, the torn line is kept aside and the duty officers are told."""
+    app, chat, _ = world
+    ctx = app.extensions["fanzha"].ctx
+    bind(app, chat, "inf1", "3栋")
+    bind(app, chat, "inf2", "6栋")
+    durable_redis.stop_process()
+    assert "记下" in chat.send("3栋2单元502 王阿姨 说要去银行给公安转账", user="inf1")
+    with ctx.journal.path.open("ab") as handle:
+        handle.write('{"journal_id": "torn", "kind": "report", "text": "5栋'.encode())
+    assert "记下" in chat.send("6栋1单元301 李大爷点了陌生链接", user="inf2")
+    durable_redis.start_again()
+    clock.advance(10)
+    chat.send("帮助", user="someone")
+    assert sorted(r["building"] for r in list_reports(ctx.state)) == ["3栋", "6栋"]
+    assert not ctx.journal.pending()
+    assert ctx.journal.set_aside_path.read_text(encoding="utf-8").startswith('{"journal_id": "torn"')
+    alerts = [e for e in ctx.state.outbox() if e["kind"] == "alert"]
+    duty = {p.wecom for p in ctx.registry().duty}
+    assert duty and {e["recipient"] for e in alerts} == duty
+    assert all("1 条暂存的举报" in e["content"] and "set-aside" in e["content"] for e in alerts)
 
 
 def test_held_report_from_a_stranger_is_not_filed(world, durable_redis, clock):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+import redis
+
 from bot import texts
 from bot.reports import notices as notify
 from bot.reports.conversation import address_fields, filing_from, with_situation
@@ -31,6 +33,23 @@ def replay_record(record: dict, ctx) -> None:
     ctx.state.queue_notices([told])
 
 
+# Errors that say "Redis is failing again": the replay stops and the journal waits for the next.
+# Any other error belongs to one record, which is set aside (see bot/journal.py).
+RETRY_LATER = (redis.RedisError, OSError)
+
+
 def replay_held(ctx) -> int:
-    """While Redis answers: file whatever the journal holds (at most every few seconds)."""
-    return ctx.journal.replay_if_due(lambda record: replay_record(record, ctx))
+    """While Redis answers: file whatever the journal holds (at most every few seconds). Records
+    that could not be filed are kept in the set-aside file, and the duty officers are told."""
+    result = ctx.journal.replay_if_due(lambda record: replay_record(record, ctx), RETRY_LATER)
+    if result.set_aside:
+        alert_set_aside(result.set_aside, ctx)
+    return result.applied
+
+
+def alert_set_aside(count: int, ctx) -> None:
+    content = texts.ALERT_HELD_SET_ASIDE.format(count=count, file=ctx.journal.set_aside_path)
+    now = ctx.clock()
+    ctx.state.queue_notices(
+        [notify.notice("wecom_app", p.wecom, "", "alert", content, now) for p in ctx.registry().duty]
+    )
