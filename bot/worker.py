@@ -14,9 +14,11 @@ import socket
 import threading
 from dataclasses import dataclass, field
 
+import redis
+
 from bot import texts
 from bot.delivery import FALLBACK, HELD, SENT, Sender
-from bot.outbound.errors import ApiError
+from bot.outbound.errors import UNSENDABLE, ApiError
 from bot.reports import notices as notify
 from bot.reports.digest import send_digests
 from bot.reports.escalation import run_due_steps
@@ -86,6 +88,12 @@ class Worker:
             if error.errcode != TASK_ID_USED:
                 return self.failed(entry, origin, error, now)
             outcome = SENT
+        except redis.RedisError:
+            raise  # Redis failing: the pass ends, and the entry is read again later
+        except Exception as exc:  # noqa: BLE001 - this entry only: it must not stop every pass
+            log.exception("cannot send outbox entry %s (%s)", origin, entry.get("channel"))
+            why = f"the bot could not build this message ({type(exc).__name__})"
+            return self.failed(entry, origin, ApiError(UNSENDABLE, why, "worker"), now)
         self.ctx.state.mark_sent(origin)
         self.ctx.state.ack_outbox(entry["entry_id"])
         self.record(entry, origin, outcome, now)

@@ -181,3 +181,20 @@ def test_rate_limit_is_a_sliding_window_not_a_calendar_minute(setup, clock):  # 
     assert sum(state.take_send_slot("app", "zhangsan", edge - 1, 30) for _ in range(30)) == 30
     assert sum(state.take_send_slot("app", "zhangsan", edge + 1, 30) for _ in range(30)) == 0
     assert state.take_send_slot("app", "zhangsan", edge + 60, 30)
+
+
+def test_an_entry_the_worker_cannot_send_fails_alone_and_the_duty_is_told(setup, fake_api, clock):  # noqa: F811
+    """An entry of a shape this code cannot send (queued by an older release, say) is a failure of
+    that one message, not of every pass: the cards queued behind it still go out, and the duty
+    officers are told."""
+    app, state, worker, chat, _ = setup
+    first = file_report(chat, state)
+    state.queue_notices([{"channel": "wecom_card", "report_id": first, "kind": "claim_card", "created_at": 0}])
+    second = file_report(chat, state, "6栋1单元301 李大爷 正在给自称公安的人转账", user="inf2", building="6栋")
+    counts = worker.run_once(clock())
+    assert counts.get("failed") == 1
+    assert state.cards(first) and state.cards(second)  # both reports' cards went out
+    worker.run_once(clock())
+    assert any("送达失败" in text and first in text for text in texts_to(fake_api, "duty01"))
+    failed = [r for r in state.delivery_log() if r["outcome"] == "failed"]  # the card, then its fallback
+    assert failed and all(r["report_id"] == first and "KeyError" in r["reason"] for r in failed)

@@ -17,6 +17,7 @@ BUSY = -1  # 系统繁忙: "try again later"
 TIMEOUT = -2  # ours: the request timed out (requests.Timeout)
 NETWORK = -3  # ours: connection refused / reset / DNS
 BAD_ANSWER = -4  # ours: HTTP error status or a body that is not JSON
+UNSENDABLE = -5  # ours: the bot could not build this message (an entry it cannot read); never retried
 
 TOKEN_INVALID = frozenset({40001, 40014, 42001})  # invalid credential / invalid token / expired
 
