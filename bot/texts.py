@@ -104,6 +104,7 @@ OUTCOMES = {
 DISSUASION_TITLE = "【紧急劝阻流程卡】高风险，请按步骤做：\n"
 ALERT_UNDELIVERED = "【反诈哨兵·送达失败】{id} 的通知没能发给 {recipient}（{channel}）：{reason}。请电话联系。"
 ALERT_CONFIG = "【反诈哨兵·配置错误】{reason}（请管理员处理）"
+ALERT_ESCALATION_FAILED = "【反诈哨兵·升级未执行】报告 {id} 到时该升级提醒，但系统没能执行。请在看板上查看这份报告，并电话跟进。"
 ALERT_HELD_SET_ASIDE = (
     "【反诈哨兵·暂存举报待人工登记】Redis 恢复后，有 {count} 条暂存的举报没能自动登记，原文已另存在服务器文件 {file}。"
     "请管理员尽快查看并手工登记；如有紧急情况，请先电话联系相关网格。"

@@ -141,8 +141,7 @@ class Worker:
         template = texts.ALERT_CONFIG if error.config_error else texts.ALERT_UNDELIVERED
         content = template.format(id=entry.get("report_id", ""), recipient=entry.get("recipient"),
                                   channel=entry.get("channel"), reason=reason)
-        notices += [notify.notice("wecom_app", p.wecom, entry.get("report_id", ""), "alert", content, now)
-                    for p in self.ctx.registry().duty]
+        notices += notify.duty_alerts(self.ctx.registry().duty, entry.get("report_id", ""), content, now)
         self.ctx.state.queue_notices(notices)
 
 

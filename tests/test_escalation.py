@@ -130,3 +130,17 @@ def test_two_workers_fire_each_step_once(world, make_app, clock):
     worker.run_once(t0 + 181)
     other.run_once(t0 + 181)
     assert len(escalations(state, rid)) == 1
+
+
+def test_a_step_that_fails_does_not_cost_the_other_reports_theirs(world, fake_api, clock):  # noqa: F811
+    """One report the worker cannot escalate (a damaged record) is reported to the duty officers;
+    the other reports due in the same pass still climb their ladders."""
+    state, worker, chat, _ = world
+    t0 = clock()
+    damaged = file_report(chat, state)
+    healthy = file_report(chat, state, "6栋1单元301 李大爷 情绪很焦虑 说要去银行给公安转账", user="inf2", building="6栋")
+    state.update_report(damaged, {"created_at": "not a time"}, {"at": t0, "by": "test", "what": "damaged"}, [])
+    worker.run_once(t0 + 181)
+    assert escalations(state, healthy) and not escalations(state, damaged)
+    worker.run_once(t0 + 182)
+    assert any(damaged in t and "升级" in t for t in texts_to(fake_api, "duty01"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+import redis
+
 from bot import texts
 from bot.community.registry import EscalationStep, Person, Registry
 from bot.reports import notices as notify
@@ -25,11 +27,23 @@ STATUSES_FOR = {
 
 
 def run_due_steps(ctx, now: float) -> int:
-    """Act on every escalation step that is due; returns how many fired."""
+    """Act on every escalation step that is due; returns how many fired. A step that fails for a
+    reason of its own (a damaged report) is reported to the duty officers, and the others run."""
     fired = 0
     for rid, index in ctx.state.take_due_steps(now):
-        fired += run_step(rid, index, ctx, now)
+        try:
+            fired += run_step(rid, index, ctx, now)
+        except redis.RedisError:
+            raise  # Redis failing: the pass ends
+        except Exception:  # noqa: BLE001 - this report only; logged with its trace
+            log.exception("escalation step %d of %s failed", index, rid)
+            alert_failed_step(rid, ctx, now)
     return fired
+
+
+def alert_failed_step(rid: str, ctx, now: float) -> None:
+    content = texts.ALERT_ESCALATION_FAILED.format(id=rid)
+    ctx.state.queue_notices(notify.duty_alerts(ctx.registry().duty, rid, content, now))
 
 
 def run_step(rid: str, index: int, ctx, now: float) -> bool:

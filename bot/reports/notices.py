@@ -18,6 +18,11 @@ def notice(channel: str, recipient: str, report_id: str, kind: str, content: str
             "content": content, "created_at": now}
 
 
+def duty_alerts(duty, report_id: str, content: str, now: float) -> list[dict]:
+    """An alert to each duty officer (one that cannot be delivered is logged, never alerted again)."""
+    return [notice("wecom_app", p.wecom, report_id, "alert", content, now) for p in duty]
+
+
 def place_of(report: dict) -> str:
     parts = [report.get("building"), report.get("unit"), report.get("room")]
     return "".join(p for p in parts if p) or texts.REPORT_UNKNOWN_PLACE

@@ -49,7 +49,4 @@ def replay_held(ctx) -> int:
 
 def alert_set_aside(count: int, ctx) -> None:
     content = texts.ALERT_HELD_SET_ASIDE.format(count=count, file=ctx.journal.set_aside_path)
-    now = ctx.clock()
-    ctx.state.queue_notices(
-        [notify.notice("wecom_app", p.wecom, "", "alert", content, now) for p in ctx.registry().duty]
-    )
+    ctx.state.queue_notices(notify.duty_alerts(ctx.registry().duty, "", content, ctx.clock()))
