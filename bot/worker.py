@@ -48,16 +48,30 @@ class Worker:
 
     def run_once(self, now: float | None = None, block_ms: int | None = None) -> dict[str, int]:
         now = self.ctx.clock() if now is None else now
-        counts = {"escalated": run_due_steps(self.ctx, now), "retried": self.ctx.state.release_delayed(now)}
-        counts["digests"] = send_digests(self.ctx, now)
+        counts = {"escalated": self.guarded("escalation", run_due_steps, self.ctx, now)}
+        counts["retried"] = self.ctx.state.release_delayed(now)
+        counts["digests"] = self.guarded("digests", send_digests, self.ctx, now)
         if self.ctx.state.take_rate_slot("daily", "retention", now, 1, window=86400):
-            counts["purged"] = purge_old_reports(self.ctx, now, self.ctx.config.retention_days)
+            days = self.ctx.config.retention_days
+            counts["purged"] = self.guarded("retention", purge_old_reports, self.ctx, now, days)
         entries = self.ctx.state.reclaim_outbox(self.name, self.reclaim_idle_ms, 50)
         entries += self.ctx.state.read_outbox(self.name, 50, block_ms)
         for entry in entries:
             outcome = self.handle(entry, now)
             counts[outcome] = counts.get(outcome, 0) + 1
         return counts
+
+    @staticmethod
+    def guarded(what: str, job, *args) -> int:
+        """One job of a pass. A failure of its own is logged and the rest of the pass runs: the
+        outbox, last, must not wait on a bug in a daily job. Redis failing ends the pass."""
+        try:
+            return job(*args)
+        except redis.RedisError:
+            raise
+        except Exception:  # noqa: BLE001 - logged with its trace
+            log.exception("worker %s failed", what)
+            return 0
 
     def run_forever(self, block_ms: int | None = 1000, pause: float = 0.0) -> None:
         """Loop until `stop` is set. With a real Redis the read blocks (block_ms); the embedded

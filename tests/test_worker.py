@@ -198,3 +198,19 @@ def test_an_entry_the_worker_cannot_send_fails_alone_and_the_duty_is_told(setup,
     assert any("送达失败" in text and first in text for text in texts_to(fake_api, "duty01"))
     failed = [r for r in state.delivery_log() if r["outcome"] == "failed"]  # the card, then its fallback
     assert failed and all(r["report_id"] == first and "KeyError" in r["reason"] for r in failed)
+
+
+def test_a_failing_digest_or_retention_run_does_not_stop_the_cards(setup, fake_api, clock, monkeypatch, caplog):  # noqa: F811
+    """The outbox is the part of a pass that cannot wait: a bug in the daily jobs must not hold it."""
+    import bot.worker
+
+    def broken(*args):
+        raise RuntimeError("a bug in a daily job")
+
+    monkeypatch.setattr(bot.worker, "send_digests", broken)
+    monkeypatch.setattr(bot.worker, "purge_old_reports", broken)
+    app, state, worker, chat, _ = setup
+    rid = file_report(chat, state)
+    counts = worker.run_once(clock())
+    assert counts.get("sent") == 6 and state.cards(rid)
+    assert "worker digests failed" in caplog.text and "worker retention failed" in caplog.text
