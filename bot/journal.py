@@ -112,8 +112,11 @@ class Journal:
 
 
 def _private(path: str, flags: int) -> int:
-    """Held reports name people and flats: only the bot's own user may read the files it creates."""
-    return os.open(path, flags, 0o600)
+    """Held reports name people and flats: only the bot's own user may read these files (a file
+    an older release created readable by others is made private too)."""
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
 
 
 def _record(line: str) -> dict:

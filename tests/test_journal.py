@@ -131,3 +131,11 @@ def test_only_the_bots_user_can_read_what_is_held(journal):
     journal.append(record(2))
     for path in (journal.path, journal.set_aside_path):
         assert path.stat().st_mode & 0o077 == 0, oct(path.stat().st_mode)
+
+
+def test_a_journal_left_readable_by_an_older_release_is_made_private(journal):
+    journal.path.parent.mkdir(parents=True, exist_ok=True)
+    journal.path.write_text("", encoding="utf-8")
+    journal.path.chmod(0o644)
+    journal.append(record(1))
+    assert journal.path.stat().st_mode & 0o077 == 0
