@@ -145,3 +145,17 @@ def test_dashboard_says_plainly_when_redis_is_down(world, durable_redis):
         assert "稍后" in response.get_data(as_text=True)
     response = app.test_client().post("/dashboard/login", data={"user": "duty01", "password": "x"})
     assert response.status_code in (400, 403, 503) and "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("answer", ["确认", "1", "取消"])
+def test_a_flow_answer_while_redis_is_down_is_not_taken_for_a_message_to_check(world, durable_redis, answer):
+    """An informant confirming a report, or a resident in danger answering "1" (call me), when
+    Redis has just gone away: the bot cannot see the flow, so it says so and gives the number to
+    phone, instead of judging "确认" as a message to check."""
+    app, chat, _ = world
+    bind(app, chat, "inf1", "3栋")
+    assert "确认" in chat.send("报告", user="inf1") + chat.send("3栋2单元502 王阿姨 要去银行转账", user="inf1")
+    durable_redis.stop_process()
+    reply = chat.send(answer, user="inf1")
+    assert "没能记下" in reply and "13800000001" in reply and "110" in reply
+    assert "诈骗" not in reply

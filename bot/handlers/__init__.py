@@ -54,6 +54,7 @@ DEGRADED_ROUTES = [
     Route("hold_report", informant.is_one_shot_report, degraded.hold_report),
     Route("unreadable_media", media.is_unreadable, media.explain_unreadable),
     Route("empty_text", scam_check.is_empty_text, scam_check.ask_for_text),
+    Route("flow_paused", degraded.is_flow_answer, degraded.flow_paused),
     Route("check_offline", scam_check.has_text_to_check, degraded.check_offline),
     Route("fallback", fallback.always, fallback.point_to_menu),
 ]
