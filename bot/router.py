@@ -83,10 +83,22 @@ class Router:
         return self._answer(msg, ctx, self.routes, lambda route: route.speculate)
 
     def run(self, msg: Incoming, ctx: Any, routes: Sequence[Route] | None = None) -> Reply:
-        return self._answer(msg, ctx, self.routes if routes is None else routes, lambda route: route.handle)
+        routes = self.routes if routes is None else routes
+        if not self.degraded or routes is self.degraded:
+            return self._answer(msg, ctx, routes, lambda route: route.handle)
+        try:
+            return self._answer(msg, ctx, routes, lambda route: route.handle, redis.RedisError)
+        except redis.RedisError:
+            # Redis answered the admission, then failed the handler: answer as if it had been
+            # down all along (an informant's report is held in the journal, not lost to "retry").
+            log.warning("redis failed while handling %s; degraded mode", msg.msg_id)
+            return self._answer(msg, ctx, self.degraded, lambda route: route.handle)
 
-    def _answer(self, msg: Incoming, ctx: Any, routes: Sequence[Route], using: Callable) -> Reply | None:
-        """Pick the route, then answer with the function `using(route)` gives (None: no answer)."""
+    def _answer(
+        self, msg: Incoming, ctx: Any, routes: Sequence[Route], using: Callable, passes_on: type | tuple = ()
+    ) -> Reply | None:
+        """Pick the route, then answer with the function `using(route)` gives (None: no answer).
+        Errors of the `passes_on` kinds go to the caller; every other error is answered here."""
         name = "matcher"
         try:
             route = self.pick(msg, ctx, routes)
@@ -95,6 +107,8 @@ class Router:
             name = route.name
             answer = using(route)
             return answer(msg, ctx) if answer else None
+        except passes_on:
+            raise
         except Exception:  # the one error path: log the id (never the text), answer politely
             log.exception("%s failed on message %s", name, msg.msg_id)
             return Reply(texts.SORRY)

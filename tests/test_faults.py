@@ -4,6 +4,7 @@ filed exactly once when it is back; with AOF on, a restart keeps reports, claims
 from __future__ import annotations
 
 import pytest
+import redis
 
 from bot import create_app
 from bot.playground.wxclient import WeChatServer
@@ -159,3 +160,19 @@ def test_a_flow_answer_while_redis_is_down_is_not_taken_for_a_message_to_check(w
     reply = chat.send(answer, user="inf1")
     assert "没能记下" in reply and "13800000001" in reply and "110" in reply
     assert "诈骗" not in reply
+
+
+def test_redis_failing_after_the_admission_still_holds_the_report(world, durable_redis, monkeypatch):
+    """Redis answered the admission, then went away before the handler's own reads: the report is
+    held in the journal as if Redis had been down all along, not answered with "try again"."""
+    app, chat, _ = world
+    ctx = app.extensions["fanzha"].ctx
+    bind(app, chat, "inf1", "3栋")
+
+    def gone(*args, **kwargs):
+        raise redis.ConnectionError("Redis went away")
+
+    monkeypatch.setattr(ctx.state, "informant_buildings", gone)
+    reply = chat.send("3栋2单元502 王阿姨 说要去银行给公安转账", user="inf1")
+    assert "记下" in reply and "13800000002" in reply
+    assert ctx.journal.pending()
