@@ -120,6 +120,17 @@ def test_held_report_from_a_stranger_is_not_filed(world, durable_redis, clock):
     clock.advance(10)
     chat.send("帮助", user="someone")
     assert list_reports(ctx.state) == [] and not ctx.journal.pending()
+    # ...and the stranger, who was told it was held, is told it was not passed on (once, even if
+    # the journal is replayed again)
+    told = [e for e in ctx.state.outbox() if e["recipient"] == "stranger"]
+    assert [e["kind"] for e in told] == ["not_filed"] and "信息员" in told[0]["content"]
+    from bot.reports.replay import RETRY_LATER, replay_record
+
+    record = {"journal_id": "held-again", "kind": "report", "user": "stranger", "text": "3栋 王阿姨 转账", "at": 0}
+    for _ in range(2):
+        ctx.journal.append(record)
+        ctx.journal.replay(lambda r: replay_record(r, ctx), RETRY_LATER)
+    assert len([e for e in ctx.state.outbox() if e["recipient"] == "stranger"]) == 2
 
 
 def test_aof_restart_keeps_reports_claims_and_outbox(world, durable_redis):

@@ -23,7 +23,11 @@ def replay_record(record: dict, ctx) -> None:
         return
     user = record.get("user", "")
     if not ctx.state.informant_buildings(user):
-        log.warning("held report %s dropped: its sender is not a bound informant", journal_id)
+        # As when Redis is up: only a bound informant files reports. The sender was told it was
+        # held, so they are told now that it was not passed on, and what to do instead.
+        log.warning("held report %s not filed: its sender is not a bound informant", journal_id)
+        told = notify.notice("mp_text", user, "", "not_filed", texts.REPORT_NOT_FILED, ctx.clock())
+        ctx.state.refuse_journaled(journal_id, [told])
         return
     parsed = parse_report(record.get("text", ""), ctx.report_rules())
     data = with_situation(address_fields(parsed.address), parsed, record.get("text", ""))

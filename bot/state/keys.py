@@ -38,6 +38,7 @@ KEY_SESSION_SECRET = "fz:{{{c}}}:dashboard:secret"  # signs session cookies; sha
 
 OUTBOX_GROUP = "workers"
 JOURNALED_TTL = 30 * 24 * 3600
+REFUSED = "refused"  # what KEY_JOURNALED holds for a held record that was not filed (not a report id)
 SENT_TTL = 7 * 24 * 3600
 
 PENDING = "pending"

@@ -16,6 +16,7 @@ from bot.state.keys import (
     KEY_REPORT_EVENTS,
     KEY_REPORT_SEQ,
     KEY_REPORTS_BY_TIME,
+    REFUSED,
 )
 
 
@@ -69,6 +70,14 @@ class ReportsMixin:
     def journaled(self, journal_id: str) -> str | None:
         """The report a held journal record became, if it was filed already."""
         return self.conn.get(self._key(KEY_JOURNALED, jid=journal_id))
+
+    def refuse_journaled(self, journal_id: str, notices: list[dict]) -> None:
+        """A held record that will not be filed: marked done (a replay skips it) and its sender told,
+        in one transaction, so a second replay tells nobody twice."""
+        pipe = self.conn.pipeline(transaction=True)
+        pipe.set(self._key(KEY_JOURNALED, jid=journal_id), REFUSED, ex=JOURNALED_TTL)
+        self._queue_notices(pipe, notices)
+        pipe.execute()
 
     def _queue_event(self, pipe, rid: str, event: dict) -> None:
         if event.get("journal_id"):  # written with the report itself: replay files it exactly once
