@@ -144,3 +144,48 @@ def test_a_step_that_fails_does_not_cost_the_other_reports_theirs(world, fake_ap
     assert escalations(state, healthy) and not escalations(state, damaged)
     worker.run_once(t0 + 182)
     assert any(damaged in t and "升级" in t for t in texts_to(fake_api, "duty01"))
+
+
+def test_a_step_cut_short_by_redis_fires_once_its_lease_runs_out(world, fake_api, clock, monkeypatch):  # noqa: F811
+    """Redis fails while a step runs (a restart, a failover): the step is not lost with the pass."""
+    import redis
+
+    state, worker, chat, _ = world
+    rid = file_report(chat, state)
+    t0 = clock()
+    real = state.update_report
+
+    def failing(*args, **kwargs):
+        raise redis.ConnectionError("Redis restarting")
+
+    monkeypatch.setattr(state, "update_report", failing)
+    with pytest.raises(redis.ConnectionError):
+        worker.run_once(t0 + 181)
+    monkeypatch.setattr(state, "update_report", real)
+    worker.run_once(t0 + 182)
+    assert escalations(state, rid) == []  # leased to the worker that failed: not yet
+    worker.run_once(t0 + 181 + 31)
+    assert [e["step"] for e in escalations(state, rid)] == [0]
+    worker.run_once(t0 + 181 + 32)
+    assert [e["step"] for e in escalations(state, rid)] == [0]  # once
+
+
+def test_a_due_step_is_leased_to_one_worker_only(world, clock):
+    state, _, chat, _ = world
+    rid = file_report(chat, state)
+    due = clock() + 181
+    first, second = state.take_due_steps(due), state.take_due_steps(due)
+    assert [(r, i) for r, i, _ in first] == [(rid, 0)] and second == []
+
+
+def test_finishing_a_step_keeps_it_when_it_was_scheduled_again(world, clock):
+    """A repeating step schedules itself again while it runs: finishing must not remove that."""
+    state, _, chat, _ = world
+    rid = file_report(chat, state)
+    state.unschedule(rid, range(10))
+    state.schedule(rid, {0: 100.0, 1: 100.0})
+    taken = {index: lease for _, index, lease in state.take_due_steps(200.0)}
+    state.schedule(rid, {0: 900.0})  # step 0 repeats
+    for index, lease in taken.items():
+        state.finish_step(rid, index, lease)
+    assert state.scheduled(rid) == [(rid, 0, 900.0)]

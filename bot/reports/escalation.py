@@ -30,14 +30,15 @@ def run_due_steps(ctx, now: float) -> int:
     """Act on every escalation step that is due; returns how many fired. A step that fails for a
     reason of its own (a damaged report) is reported to the duty officers, and the others run."""
     fired = 0
-    for rid, index in ctx.state.take_due_steps(now):
+    for rid, index, lease in ctx.state.take_due_steps(now):
         try:
             fired += run_step(rid, index, ctx, now)
         except redis.RedisError:
-            raise  # Redis failing: the pass ends
-        except Exception:  # noqa: BLE001 - this report only; logged with its trace
+            raise  # Redis failing: the pass ends, and the step is due again when its lease runs out
+        except Exception:  # noqa: BLE001 - this report only; logged with its trace, not retried
             log.exception("escalation step %d of %s failed", index, rid)
             alert_failed_step(rid, ctx, now)
+        ctx.state.finish_step(rid, index, lease)
     return fired
 
 

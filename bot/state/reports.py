@@ -19,6 +19,19 @@ from bot.state.keys import (
     REFUSED,
 )
 
+# Escalation steps are leased, not removed, while a worker runs them: at least once, as the outbox.
+STEP_LEASE = 30.0  # seconds
+TAKE_STEPS_SCRIPT = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, member in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[2], member) end
+return due
+"""
+FINISH_STEP_SCRIPT = """
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
+return 0
+"""
+
 
 class ReportsMixin:
     # --- reports ----------------------------------------------------------------------------
@@ -151,12 +164,14 @@ class ReportsMixin:
         out = [(m.split("|")[0], int(m.split("|")[1]), due) for m, due in entries]
         return [e for e in out if rid is None or e[0] == rid]
 
-    def take_due_steps(self, now: float, limit: int = 100) -> list[tuple[str, int]]:
-        """Due steps, each taken by exactly one worker (ZREM answers 1 to only one of them)."""
-        key = self._key(KEY_ESCALATIONS)
-        taken = []
-        for member in self.conn.zrangebyscore(key, "-inf", now, start=0, num=limit):
-            if self.conn.zrem(key, member):
-                rid, index = member.split("|")
-                taken.append((rid, int(index)))
-        return taken
+    def take_due_steps(self, now: float, limit: int = 100) -> list[tuple[str, int, float]]:
+        """Due steps, each leased to exactly one worker (one script: atomic) until now + STEP_LEASE,
+        as (report id, step index, lease). `finish_step` ends a step; one that is never finished
+        (the worker killed, Redis failing mid-step) is due again when its lease runs out."""
+        lease = now + STEP_LEASE
+        members = self._script(TAKE_STEPS_SCRIPT)(keys=[self._key(KEY_ESCALATIONS)], args=[now, lease, limit])
+        return [(member.split("|")[0], int(member.split("|")[1]), lease) for member in members]
+
+    def finish_step(self, rid: str, index: int, lease: float) -> None:
+        """A step that ran: removed, unless it was scheduled again meanwhile (a repeating step)."""
+        self._script(FINISH_STEP_SCRIPT)(keys=[self._key(KEY_ESCALATIONS)], args=[f"{rid}|{index}", lease])
