@@ -56,8 +56,7 @@ class Journal:
             if _ends_torn(handle.fileno()):
                 line = "\n" + line  # end the torn line, so that it cannot swallow this record
             handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
+            _sync(handle)
         self._next_look = 0.0  # replay with the first message after Redis is back
         return record["journal_id"]
 
@@ -96,8 +95,7 @@ class Journal:
                 self._keep_aside(set_aside)  # durable before the journal is emptied
             handle.seek(0)
             handle.truncate()
-            handle.flush()
-            os.fsync(handle.fileno())
+            _sync(handle)
         if applied or set_aside:
             log.info("replayed %d held record(s) from %s, set aside %d", applied, self.path, len(set_aside))
         return Replayed(applied, len(set_aside))
@@ -107,8 +105,13 @@ class Journal:
             self.set_aside_path, "a", encoding="utf-8", errors="surrogateescape", opener=_private
         ) as handle:
             handle.writelines(lines)
-            handle.flush()
-            os.fsync(handle.fileno())
+            _sync(handle)
+
+
+def _sync(handle) -> None:
+    """On the disk before anyone is told (a held report) or anything is dropped (the journal)."""
+    handle.flush()
+    os.fsync(handle.fileno())
 
 
 def _private(path: str, flags: int) -> int:

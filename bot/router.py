@@ -45,22 +45,26 @@ class Router:
 
     def dispatch(self, msg: Incoming, ctx: Any) -> Reply:
         """Answer a message exactly once; a retry of it gets the first attempt's reply. A reply
-        made without state is kept by the admission itself: one round trip (`Route.speculate`)."""
-        follower = msg.channel == "mp" and msg.event != "unsubscribe"
+        made without state is kept by the admission itself: one round trip (`Route.speculate`).
+        Redis failing, at the admission or in the handler after it, sends the message to the
+        degraded routes: detection needs no Redis, so a resident still gets an answer (without
+        dedupe), and an informant's report is held in the local journal."""
         ready = self.speculate(msg, ctx)
-        keep = self._to_keep(ready, ctx)
         try:
-            admission = ctx.state.admit_message(
-                msg.msg_id, RUNNING_TTL, msg.channel, msg.user, ctx.clock(), USER_RATE_LIMIT, follower, keep
-            )
-            slot, within_rate = admission.slot, admission.within_rate
-            if not slot.is_first and slot.reply is None:
-                slot = ctx.state.wait_for_reply(msg.msg_id, RUNNING_TTL, ctx.config.retry_wait)
+            return self._admit_and_answer(msg, ctx, ready)
         except redis.RedisError:
-            # Detection needs no Redis: a resident still gets an answer, without dedupe, and an
-            # informant's report is held in the local journal.
             log.warning("redis unavailable; handling %s in degraded mode", msg.msg_id)
             return self.run(msg, ctx, self.degraded or self.routes)
+
+    def _admit_and_answer(self, msg: Incoming, ctx: Any, ready: Reply | None) -> Reply:
+        follower = msg.channel == "mp" and msg.event != "unsubscribe"
+        admission = ctx.state.admit_message(
+            msg.msg_id, RUNNING_TTL, msg.channel, msg.user, ctx.clock(), USER_RATE_LIMIT, follower,
+            self._to_keep(ready, ctx),
+        )  # fmt: skip
+        slot = admission.slot
+        if not slot.is_first and slot.reply is None:
+            slot = ctx.state.wait_for_reply(msg.msg_id, RUNNING_TTL, ctx.config.retry_wait)
         self._when_healthy(ctx)
         if admission.answered:  # the ready reply is kept for retries and counted: done
             return ready
@@ -71,7 +75,9 @@ class Router:
             return Reply()
         # A flood from one account is answered, not processed.
         msg = replace(msg, conversation=admission.conversation)
-        reply = self.run(msg, ctx) if within_rate else Reply(texts.TOO_FAST)
+        # With degraded routes, a Redis error in the handler comes back here (see dispatch).
+        passes_on = redis.RedisError if self.degraded else ()
+        reply = self.run(msg, ctx, passes_on=passes_on) if admission.within_rate else Reply(texts.TOO_FAST)
         self._remember(msg, ctx, reply)
         return reply
 
@@ -82,17 +88,10 @@ class Router:
             return None  # e.g. the staff router: its matchers are not run twice
         return self._answer(msg, ctx, self.routes, lambda route: route.speculate)
 
-    def run(self, msg: Incoming, ctx: Any, routes: Sequence[Route] | None = None) -> Reply:
-        routes = self.routes if routes is None else routes
-        if not self.degraded or routes is self.degraded:
-            return self._answer(msg, ctx, routes, lambda route: route.handle)
-        try:
-            return self._answer(msg, ctx, routes, lambda route: route.handle, redis.RedisError)
-        except redis.RedisError:
-            # Redis answered the admission, then failed the handler: answer as if it had been
-            # down all along (an informant's report is held in the journal, not lost to "retry").
-            log.warning("redis failed while handling %s; degraded mode", msg.msg_id)
-            return self._answer(msg, ctx, self.degraded, lambda route: route.handle)
+    def run(
+        self, msg: Incoming, ctx: Any, routes: Sequence[Route] | None = None, passes_on: type | tuple = ()
+    ) -> Reply:
+        return self._answer(msg, ctx, self.routes if routes is None else routes, lambda r: r.handle, passes_on)
 
     def _answer(
         self, msg: Incoming, ctx: Any, routes: Sequence[Route], using: Callable, passes_on: type | tuple = ()

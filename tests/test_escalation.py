@@ -143,7 +143,10 @@ def test_a_step_that_fails_does_not_cost_the_other_reports_theirs(world, fake_ap
     worker.run_once(t0 + 181)
     assert escalations(state, healthy) and not escalations(state, damaged)
     worker.run_once(t0 + 182)
-    assert any(damaged in t and "升级" in t for t in texts_to(fake_api, "duty01"))
+    assert any(damaged in t and "升级未执行" in t for t in texts_to(fake_api, "duty01"))
+    worker.run_once(t0 + 181 + 60)  # past the step's lease: a failed step is not run (and alerted) again
+    alerts = [e for e in state.outbox() if e["kind"] == "alert" and e["report_id"] == damaged]
+    assert len(alerts) == 2  # one to each of the two duty officers, once
 
 
 def test_a_step_cut_short_by_redis_fires_once_its_lease_runs_out(world, fake_api, clock, monkeypatch):  # noqa: F811

@@ -42,13 +42,12 @@ def replay_record(record: dict, ctx) -> None:
 RETRY_LATER = (redis.RedisError, OSError)
 
 
-def replay_held(ctx) -> int:
+def replay_held(ctx) -> None:
     """While Redis answers: file whatever the journal holds (at most every few seconds). Records
     that could not be filed are kept in the set-aside file, and the duty officers are told."""
     result = ctx.journal.replay_if_due(lambda record: replay_record(record, ctx), RETRY_LATER)
     if result.set_aside:
         alert_set_aside(result.set_aside, ctx)
-    return result.applied
 
 
 def alert_set_aside(count: int, ctx) -> None:
