@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from flask import Flask
 
@@ -77,6 +76,7 @@ def build_services(cfg: Config) -> Services:
     else:
         log.warning("REDIS_URL is not set: using the embedded in-process store (local use only)")
         conn = state.connect_embedded()
+    clock = cfg.extra.get("clock", time.time)
     ctx = Context(
         config=cfg,
         state=state.State(conn, cfg.community_id),
@@ -84,8 +84,8 @@ def build_services(cfg: Config) -> Services:
         knowledge=KnowledgeBase(cfg.knowledge_dir),
         community=community,
         rules=LiveFile(cfg.rules_file, load_report_rules),
-        journal=Journal(Path(cfg.journal_dir) / f"held-{cfg.community_id}.jsonl"),
-        clock=cfg.extra.get("clock", time.time),
+        journal=Journal(cfg.journal_file, clock=clock),
+        clock=clock,
     )
     return Services(
         config=cfg, ctx=ctx, staff_router=Router(STAFF_ROUTES),

@@ -59,6 +59,11 @@ class Config:
     def aes_enabled(self) -> bool:
         return bool(self.wechat_aes_key)
 
+    @property
+    def journal_file(self) -> Path:
+        """This community's journal of reports held while Redis is down (see bot/journal.py)."""
+        return Path(self.journal_dir) / f"held-{self.community_id}.jsonl"
+
 
 ENV_NAMES = {
     "wechat_token": "WECHAT_TOKEN",

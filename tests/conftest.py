@@ -91,11 +91,12 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def make_app(redis_url, community_id, clock):
+def make_app(redis_url, community_id, clock, tmp_path):
     def build(**overrides):
         config = {
             "redis_url": redis_url,
             "community_id": community_id,
+            "journal_dir": str(tmp_path / "journal"),  # held reports: never in the project's var/
             "wechat_token": TOKEN,
             "wechat_app_id": APP_ID,
             "wechat_aes_key": AES_KEY,

@@ -104,11 +104,12 @@ def test_a_torn_held_line_is_set_aside_the_rest_filed_and_duty_told(world, durab
     chat.send("帮助", user="someone")
     assert sorted(r["building"] for r in list_reports(ctx.state)) == ["3栋", "6栋"]
     assert not ctx.journal.pending()
-    assert ctx.journal.set_aside_path.read_text(encoding="utf-8").startswith('{"journal_id": "torn"')
+    [aside] = ctx.journal.set_aside_files()
+    assert aside.read_text(encoding="utf-8").startswith('{"journal_id": "torn"')
     alerts = [e for e in ctx.state.outbox() if e["kind"] == "alert"]
     duty = {p.wecom for p in ctx.registry().duty}
     assert duty and {e["recipient"] for e in alerts} == duty
-    assert all("1 条暂存的举报" in e["content"] and "set-aside" in e["content"] for e in alerts)
+    assert all("1 条暂存的举报" in e["content"] and str(aside) in e["content"] for e in alerts)
 
 
 def test_held_report_from_a_stranger_is_not_filed(world, durable_redis, clock):

@@ -30,3 +30,15 @@ def test_worker_runs_retention_once_a_day(make_app, clock):
     worker = build_worker(make_app().extensions["fanzha"])
     assert "purged" in worker.run_once(clock())
     assert "purged" not in worker.run_once(clock() + 60)
+
+
+def test_the_web_process_deletes_set_aside_files_past_the_period(app, chat, clock):
+    """Held reports that could not be filed are kept in files on the web machine: they name people
+    too, and go when the period has passed (the worker may run elsewhere)."""
+    journal = app.extensions["fanzha"].ctx.journal
+    old, recent = journal.set_aside_file(clock() - 200 * 86400), journal.set_aside_file(clock() - 86400)
+    for path in (old, recent):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('{"journal_id": "x", "kind": "report", "text": "3栋 王阿姨"}\n', encoding="utf-8")
+    chat.send("你好")
+    assert not old.exists() and recent.exists()

@@ -44,12 +44,14 @@ RETRY_LATER = (redis.RedisError, OSError)
 
 def replay_held(ctx) -> None:
     """While Redis answers: file whatever the journal holds (at most every few seconds). Records
-    that could not be filed are kept in the set-aside file, and the duty officers are told."""
+    that could not be filed are kept in the set-aside file, and the duty officers are told.
+    Set-aside files past the retention period are deleted here too: they live on this machine."""
     result = ctx.journal.replay_if_due(lambda record: replay_record(record, ctx), RETRY_LATER)
     if result.set_aside:
-        alert_set_aside(result.set_aside, ctx)
+        alert_set_aside(result.set_aside, result.set_aside_file, ctx)
+    ctx.journal.tidy_if_due(ctx.config.retention_days)
 
 
-def alert_set_aside(count: int, ctx) -> None:
-    content = texts.ALERT_HELD_SET_ASIDE.format(count=count, file=ctx.journal.set_aside_path)
+def alert_set_aside(count: int, file, ctx) -> None:
+    content = texts.ALERT_HELD_SET_ASIDE.format(count=count, file=file)
     ctx.state.queue_notices(notify.duty_alerts(ctx.registry().duty, "", content, ctx.clock()))
