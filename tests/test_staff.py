@@ -6,6 +6,7 @@ import threading
 from urllib.parse import urlencode
 
 import pytest
+import redis
 
 from bot.config import ROOT
 from bot.playground.wxclient import signature
@@ -141,6 +142,52 @@ def test_release_and_transfer(chat, staff, state):
     assert "不是可以处理" in staff.send(f"转派 {rid} sunqi", user="lisi")
     assert "赵六" in staff.send(f"转派 {rid} zhaoliu", user="lisi")
     assert state.get_report(rid)["claimed_by"] == "zhaoliu"
+
+
+@pytest.fixture
+def failing_write(monkeypatch):
+    """fail(): the next Redis transaction fails (a failover, a dropped connection) before it runs."""
+    armed = []
+    execute = redis.client.Pipeline.execute
+
+    def maybe_fail(self, *args, **kwargs):
+        if armed:
+            armed.clear()
+            raise redis.ConnectionError("Redis went away")
+        return execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", maybe_fail)
+    return lambda: armed.append(True)
+
+
+def test_a_claim_cut_short_leaves_nothing_half_done(chat, staff, state, failing_write):
+    """Taking the report and recording the claim are one transaction: after a failed 认领 the report
+    is still open to everyone, and the same 认领 again claims it (not "it is already yours")."""
+    rid = file_report(chat, state)
+    failing_write()
+    assert "您已认领" not in staff.send(f"认领 {rid}", user="lisi")
+    assert state.claimer(rid) is None and state.get_report(rid)["status"] == "open"
+    assert "您已认领" in staff.send(f"认领 {rid}", user="lisi")
+    assert state.get_report(rid)["claimed_by"] == "lisi"
+    assert {e["kind"] for e in outbox(state, rid, "wecom_app")} == {"dissuasion_card"}
+
+
+def test_a_release_or_transfer_cut_short_leaves_the_claim_as_it_was(chat, staff, state, failing_write):
+    rid = file_report(chat, state)
+    staff.send(f"认领 {rid}", user="lisi")
+    for command in (f"释放 {rid}", f"转派 {rid} zhaoliu"):
+        failing_write()
+        staff.send(command, user="lisi")
+        assert state.claimer(rid) == "lisi" and state.get_report(rid)["claimed_by"] == "lisi"
+    assert "已释放" in staff.send(f"释放 {rid}", user="lisi")
+    assert state.claimer(rid) is None and state.get_report(rid)["status"] == "open"
+
+
+def test_contacting_an_unclaimed_report_takes_it(chat, staff, state):
+    rid = file_report(chat, state)
+    assert "已记录" in staff.send(f"已联系 {rid}", user="lisi")
+    assert state.claimer(rid) == "lisi" and state.get_report(rid)["status"] == "contacted"
+    assert "李四" in staff.send(f"认领 {rid}", user="zhangsan")
 
 
 def test_list_and_mine(chat, staff, state):

@@ -62,11 +62,6 @@ def claim(rid: str, user: str, ctx) -> str:
     report, who, refusal = load_for(rid, user, ctx)
     if report is None:
         return refusal
-    holder = ctx.state.try_claim(report["id"], user)
-    if holder == user:
-        return texts.STAFF_ALREADY_YOURS.format(id=report["id"])
-    if holder:
-        return texts.STAFF_CLAIMED_BY_OTHER.format(id=report["id"], name=name_of(holder, ctx.registry()))
     now = ctx.clock()
     changes = {"status": "claimed", "claimed_by": user, "claimed_at": now}
     claimed = {**report, **changes}
@@ -77,12 +72,20 @@ def claim(rid: str, user: str, ctx) -> str:
         claimed, grid_of(report, ctx), texts.NOTICE_CLAIMED_GROUP, now, name=who.person.name
     )
     event = {"at": now, "by": user, "what": "claimed"}
-    ctx.state.update_report(report["id"], changes, event, notices)
+    holder = ctx.state.claim_report(report["id"], user, changes, event, notices)
+    if holder:
+        return refused_claim(report, holder, user, ctx)
     return texts.STAFF_CLAIMED.format(
         id=report["id"],
         deadline=notify.clock_time(report["deadline_at"]),
         details=notify.details(claimed, texts.NOTICE_DETAILS),
     )
+
+
+def refused_claim(report: dict, holder: str, user: str, ctx) -> str:
+    if holder == user:
+        return texts.STAFF_ALREADY_YOURS.format(id=report["id"])
+    return texts.STAFF_CLAIMED_BY_OTHER.format(id=report["id"], name=name_of(holder, ctx.registry()))
 
 
 def claimer_briefing(report: dict, user: str, now: float) -> list[dict]:
@@ -113,13 +116,12 @@ def release(rid: str, user: str, ctx) -> str:
 def reopen(report: dict, by: str, ctx, what: str, group_template: str) -> None:
     """Back to open: the claim is dropped and the grid gets fresh 认领 cards."""
     registry, now = ctx.registry(), ctx.clock()
-    ctx.state.drop_claim(report["id"])
     changes = {"status": "open", "claimed_by": None, "card_round": int(report.get("card_round") or 0) + 1}
     reopened = {**report, **changes}
     grid = grid_of(report, ctx)
     people = grid.members if grid else registry.duty
     notices = notify.cards(reopened, people, now) + notify.group(reopened, grid, group_template, now)
-    ctx.state.update_report(report["id"], changes, {"at": now, "by": by, "what": what}, notices)
+    ctx.state.update_report(report["id"], changes, {"at": now, "by": by, "what": what}, notices, claimer=None)
 
 
 def transfer(rid: str, user: str, target: str, ctx) -> str:
@@ -130,7 +132,6 @@ def transfer(rid: str, user: str, target: str, ctx) -> str:
     if other is None or not other.may_handle(report):
         return texts.STAFF_BAD_TARGET.format(target=target, id=report["id"])
     now = ctx.clock()
-    ctx.state.set_claimer(report["id"], target)
     changes = {"status": "claimed", "claimed_by": target, "claimed_at": now}
     moved = {**report, **changes}
     notices = [
@@ -145,7 +146,7 @@ def transfer(rid: str, user: str, target: str, ctx) -> str:
     ]
     notices += claimer_briefing(moved, target, now)[1:]
     event = {"at": now, "by": user, "what": "transferred", "to": target}
-    ctx.state.update_report(report["id"], changes, event, notices)
+    ctx.state.update_report(report["id"], changes, event, notices, claimer=target)
     return texts.STAFF_TRANSFERRED.format(id=report["id"], name=other.person.name)
 
 
@@ -153,11 +154,17 @@ def mark_contacted(rid: str, user: str, ctx) -> str:
     report, who, holder, refusal = load_for_claimer(rid, user, ctx)
     if refusal:
         return refusal
-    if not holder:
-        ctx.state.try_claim(report["id"], user)  # contacting it is taking it on
     now = ctx.clock()
     changes = {"status": "contacted", "contacted_at": now, "claimed_by": holder or user}
-    ctx.state.update_report(report["id"], changes, {"at": now, "by": user, "what": "contacted"}, [])
+    event = {"at": now, "by": user, "what": "contacted"}
+    if not holder:  # contacting it is taking it on, unless someone claimed it just now
+        holder = ctx.state.claim_report(report["id"], user, changes, event, [])
+        if holder is None:
+            return texts.STAFF_CONTACTED.format(id=report["id"])
+        refusal = not_the_claimer(report, holder, who, user, ctx)
+        if refusal:
+            return refusal
+    ctx.state.update_report(report["id"], {**changes, "claimed_by": holder}, event, [])
     return texts.STAFF_CONTACTED.format(id=report["id"])
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from redis.exceptions import WatchError
+
 from bot.state.codec import flat, unflat
 from bot.state.keys import (
     JOURNALED_TTL,
@@ -31,6 +33,10 @@ local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if score and tonumber(score) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
 return 0
 """
+
+
+class KEEP:
+    """update_report's default claimer: the claim is left as it is."""
 
 
 class ReportsMixin:
@@ -63,18 +69,51 @@ class ReportsMixin:
         pipe.execute()
 
     def update_report(
-        self, rid: str, changes: dict, event: dict, notices: list[dict], steps: dict | None = None
+        self,
+        rid: str,
+        changes: dict,
+        event: dict,
+        notices: list[dict],
+        steps: dict | None = None,
+        claimer: str | None | type[KEEP] = KEEP,
     ) -> None:
-        """Change a report, record who did it, queue its notifications (and new steps): atomically."""
+        """Change a report, record who did it, queue its notifications (and new steps): atomically.
+        claimer: who holds the report from now on (None: nobody), in the same transaction."""
         pipe = self.conn.pipeline(transaction=True)
+        self._queue_update(pipe, rid, changes, event, notices, steps, claimer)
+        pipe.execute()
+
+    def claim_report(self, rid: str, user: str, changes: dict, event: dict, notices: list[dict]) -> str | None:
+        """Take the report for `user` and record it, in one transaction: None when `user` now holds
+        it, else who already does (and nothing is written). When many click at once, exactly one
+        wins; a claim cut short (Redis failing) leaves nothing half done, so trying again works."""
+        key = self._key(KEY_CLAIM, id=rid)
+        with self.conn.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    holder = pipe.get(key)
+                    if holder:
+                        return holder
+                    pipe.multi()
+                    self._queue_update(pipe, rid, changes, event, notices, None, user)
+                    pipe.execute()
+                    return None
+                except WatchError:
+                    continue  # someone claimed it between the look and the write: look again
+
+    def _queue_update(self, pipe, rid: str, changes: dict, event: dict, notices, steps, claimer) -> None:
         self._queue_steps(pipe, rid, steps)
+        if claimer is None:
+            pipe.delete(self._key(KEY_CLAIM, id=rid))
+        elif claimer is not KEEP:
+            pipe.set(self._key(KEY_CLAIM, id=rid), claimer)
         if changes:
             pipe.hset(self._key(KEY_REPORT, id=rid), mapping=flat(changes))
         if "deadline_at" in changes:
             pipe.zadd(self._key(KEY_DEADLINES), {rid: changes["deadline_at"]})
         self._queue_event(pipe, rid, event)
         self._queue_notices(pipe, notices)
-        pipe.execute()
 
     def _queue_steps(self, pipe, rid: str, steps: dict | None) -> None:
         if steps:
@@ -125,22 +164,9 @@ class ReportsMixin:
         entries = self.conn.xrange(self._key(KEY_REPORT_EVENTS, id=rid))
         return [{"event_id": eid, **unflat(fields)} for eid, fields in entries]
 
-    # --- claims -----------------------------------------------------------------------------
-    def try_claim(self, rid: str, user: str) -> str | None:
-        """SET NX: None when `user` now owns the report, else who already does."""
-        key = self._key(KEY_CLAIM, id=rid)
-        if self.conn.set(key, user, nx=True):
-            return None
-        return self.conn.get(key) or self.try_claim(rid, user)
-
+    # --- claims (taken, moved and dropped with the report's own update: see claim_report) ------
     def claimer(self, rid: str) -> str | None:
         return self.conn.get(self._key(KEY_CLAIM, id=rid))
-
-    def set_claimer(self, rid: str, user: str) -> None:
-        self.conn.set(self._key(KEY_CLAIM, id=rid), user)
-
-    def drop_claim(self, rid: str) -> None:
-        self.conn.delete(self._key(KEY_CLAIM, id=rid))
 
     def remember_card(self, rid: str, user: str, response_code: str) -> None:
         self.conn.hset(self._key(KEY_CARDS, id=rid), user, response_code)
