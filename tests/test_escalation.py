@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import build_worker
+from bot.state.reports import ReportUpdate
 from tests.conftest import Chat, StaffChat, file_report
 from tests.fake_wechat_api import fake_api  # noqa: F401 - the fixture
 
@@ -156,21 +157,69 @@ def test_a_step_cut_short_by_redis_fires_once_its_lease_runs_out(world, fake_api
     state, worker, chat, _ = world
     rid = file_report(chat, state)
     t0 = clock()
-    real = state.update_report
+    real = state.finish_step
 
     def failing(*args, **kwargs):
         raise redis.ConnectionError("Redis restarting")
 
-    monkeypatch.setattr(state, "update_report", failing)
+    monkeypatch.setattr(state, "finish_step", failing)
     with pytest.raises(redis.ConnectionError):
         worker.run_once(t0 + 181)
-    monkeypatch.setattr(state, "update_report", real)
+    monkeypatch.setattr(state, "finish_step", real)
     worker.run_once(t0 + 182)
     assert escalations(state, rid) == []  # leased to the worker that failed: not yet
     worker.run_once(t0 + 181 + 31)
     assert [e["step"] for e in escalations(state, rid)] == [0]
     worker.run_once(t0 + 181 + 32)
     assert [e["step"] for e in escalations(state, rid)] == [0]  # once
+
+
+def test_a_step_whose_transaction_fails_writes_nothing_of_it(world, fake_api, clock, monkeypatch):  # noqa: F811
+    """The claimer's reminder, the reopen and the fresh cards of the 15-minute step are one
+    transaction with the step's end: all or nothing, and after the lease all of it, once."""
+    import redis
+
+    state, worker, chat, staff = world
+    rid = file_report(chat, state)
+    t0 = clock()
+    staff.send(f"认领 {rid}", user="lisi")
+    worker.run_once(t0 + 700)  # step 2: the claimer is reminded at 10 minutes
+    execute = redis.client.Pipeline.execute
+
+    def fail_the_steps_transaction(self, *args, **kwargs):
+        if any(command[0][0] == "ZREM" for command in self.command_stack):
+            raise redis.ConnectionError("Redis went away")
+        return execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", fail_the_steps_transaction)
+    with pytest.raises(redis.ConnectionError):
+        worker.run_once(t0 + 901)  # step 3: reopened to the whole grid at 15 minutes
+    monkeypatch.undo()
+    report = state.get_report(rid)
+    assert (report["status"], state.claimer(rid)) == ("claimed", "lisi")
+    assert [e["step"] for e in escalations(state, rid)] == [2]
+    worker.run_once(t0 + 901 + 31)
+    worker.run_once(t0 + 901 + 62)
+    assert [e["step"] for e in escalations(state, rid)] == [2, 3]
+    assert state.get_report(rid)["status"] == "open" and state.claimer(rid) is None
+    assert [e["what"] for e in state.report_events(rid)].count("reopened") == 1
+
+
+def test_a_worker_that_lost_its_lease_does_not_fire_the_step_again(world, clock):
+    """A worker stalls past its step's lease; another takes the step and fires it. When the first
+    comes back, its step writes nothing: the staff get one message, not two."""
+    from bot.reports.escalation import plan_step
+
+    state, worker, chat, _ = world
+    rid = file_report(chat, state)
+    due = clock() + 181
+    [(_, index, stale_lease)] = state.take_due_steps(due)
+    worker.run_once(due + 31)  # the lease ran out: this worker takes the step and fires it
+    assert len(escalations(state, rid)) == 1
+    updates, next_due = plan_step(rid, index, worker.ctx, due)
+    assert updates  # the stalled worker still thinks the step should fire...
+    assert state.finish_step(rid, index, stale_lease, updates, next_due) is False
+    assert len(escalations(state, rid)) == 1  # ...and writes nothing
 
 
 def test_a_due_step_is_leased_to_one_worker_only(world, clock):
@@ -182,13 +231,27 @@ def test_a_due_step_is_leased_to_one_worker_only(world, clock):
 
 
 def test_finishing_a_step_keeps_it_when_it_was_scheduled_again(world, clock):
-    """A repeating step schedules itself again while it runs: finishing must not remove that."""
+    """A ladder started again while a step ran (the risk raised): the old step writes nothing and
+    the new schedule stays."""
     state, _, chat, _ = world
     rid = file_report(chat, state)
     state.unschedule(rid, range(10))
     state.schedule(rid, {0: 100.0, 1: 100.0})
     taken = {index: lease for _, index, lease in state.take_due_steps(200.0)}
-    state.schedule(rid, {0: 900.0})  # step 0 repeats
-    for index, lease in taken.items():
-        state.finish_step(rid, index, lease)
+    state.schedule(rid, {0: 900.0})  # step 0 scheduled anew
+    event = {"at": 200.0, "by": "test", "what": "escalated"}
+    finished = {index: state.finish_step(rid, index, lease, [ReportUpdate(rid, {}, event, [])])
+                for index, lease in taken.items()}
+    assert finished == {0: False, 1: True}
     assert state.scheduled(rid) == [(rid, 0, 900.0)]
+    assert len(escalations(state, rid)) == 1
+
+
+def test_a_repeating_step_is_scheduled_again_with_its_end(world, clock):
+    state, _, chat, _ = world
+    rid = file_report(chat, state)
+    state.unschedule(rid, range(10))
+    state.schedule(rid, {2: 100.0})
+    [(_, index, lease)] = state.take_due_steps(200.0)
+    assert state.finish_step(rid, index, lease, [], next_due=500.0) is True
+    assert state.scheduled(rid) == [(rid, 2, 500.0)]

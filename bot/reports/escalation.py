@@ -15,7 +15,8 @@ from bot import texts
 from bot.community.registry import EscalationStep, Person, Registry
 from bot.reports import notices as notify
 from bot.reports.notices import place_of
-from bot.reports.staffing import grid_of, reopen
+from bot.reports.staffing import grid_of, reopened
+from bot.state.reports import ReportUpdate
 
 log = logging.getLogger(__name__)
 
@@ -27,46 +28,48 @@ STATUSES_FOR = {
 
 
 def run_due_steps(ctx, now: float) -> int:
-    """Act on every escalation step that is due; returns how many fired. A step that fails for a
+    """Act on every escalation step that is due; returns how many fired. What a step does and
+    its end (removed, or scheduled again) are one transaction (see State.finish_step): a step
+    fires exactly once, whatever happens to the worker or to Redis. A step that fails for a
     reason of its own (a damaged report) is reported to the duty officers, and the others run."""
     fired = 0
     for rid, index, lease in ctx.state.take_due_steps(now):
         try:
-            fired += run_step(rid, index, ctx, now)
+            updates, next_due = plan_step(rid, index, ctx, now)
         except redis.RedisError:
             raise  # Redis failing: the pass ends, and the step is due again when its lease runs out
         except Exception:  # noqa: BLE001 - this report only; logged with its trace, not retried
             log.exception("escalation step %d of %s failed", index, rid)
-            alert_failed_step(rid, ctx, now)
-        ctx.state.finish_step(rid, index, lease)
+            updates, next_due = [failed_step_alert(rid, ctx, now)], None
+        if ctx.state.finish_step(rid, index, lease, updates, next_due) and updates and updates[0].event:
+            log.info("escalated %s step %d to %d people", rid, index, len(updates[0].event["notify"]))
+            fired += 1
     return fired
 
 
-def alert_failed_step(rid: str, ctx, now: float) -> None:
+def failed_step_alert(rid: str, ctx, now: float) -> ReportUpdate:
     content = texts.ALERT_ESCALATION_FAILED.format(id=rid)
-    ctx.state.queue_notices(notify.duty_alerts(ctx.registry().duty, rid, content, now))
+    return ReportUpdate(rid, {}, None, notify.duty_alerts(ctx.registry().duty, rid, content, now))
 
 
-def run_step(rid: str, index: int, ctx, now: float) -> bool:
+def plan_step(rid: str, index: int, ctx, now: float) -> tuple[list[ReportUpdate], float | None]:
+    """(what the step writes, when it is due again): nothing when the report no longer needs it."""
     report = ctx.state.get_report(rid)
     registry: Registry = ctx.registry()
     ladder = registry.ladders.get(report.get("risk", ""), ()) if report else ()
     if not report or index >= len(ladder):
-        return False
+        return [], None
     step = ladder[index]
     if report.get("status") not in STATUSES_FOR[step.condition]:
-        return False  # claimed, contacted or closed in the meantime: nothing to do
+        return [], None  # claimed, contacted or closed in the meantime: nothing to do
     people = targets(step, report, registry, ctx)
     event = {"at": now, "by": "system", "what": "escalated", "step": index,
              "notify": [p.wecom for p in people], "condition": step.condition}
     changes = {"overdue": True} if step.mark_overdue else {}
-    ctx.state.update_report(rid, changes, event, escalation_notices(step, report, people, now))
+    updates = [ReportUpdate(rid, changes, event, escalation_notices(step, report, people, now))]
     if step.reopen:
-        reopen(report, "system", ctx, "reopened", texts.NOTICE_REOPENED)
-    if step.repeat:
-        ctx.state.schedule(rid, {index: now + step.repeat})
-    log.info("escalated %s step %d to %d people", rid, index, len(people))
-    return True
+        updates.append(reopened(report, "system", ctx, "reopened", texts.NOTICE_REOPENED, now))
+    return updates, (now + step.repeat if step.repeat else None)
 
 
 def targets(step: EscalationStep, report: dict, registry: Registry, ctx) -> tuple[Person, ...]:

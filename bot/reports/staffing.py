@@ -13,6 +13,7 @@ from bot import texts
 from bot.community.registry import Grid, Person, Registry
 from bot.reports import notices as notify
 from bot.reports.query import normalize_id
+from bot.state.reports import ReportUpdate
 
 
 @dataclass(frozen=True)
@@ -115,13 +116,17 @@ def release(rid: str, user: str, ctx) -> str:
 
 def reopen(report: dict, by: str, ctx, what: str, group_template: str) -> None:
     """Back to open: the claim is dropped and the grid gets fresh 认领 cards."""
-    registry, now = ctx.registry(), ctx.clock()
+    ctx.state.apply_updates([reopened(report, by, ctx, what, group_template, ctx.clock())])
+
+
+def reopened(report: dict, by: str, ctx, what: str, group_template: str, now: float) -> ReportUpdate:
+    """What reopening a report writes (see reopen)."""
     changes = {"status": "open", "claimed_by": None, "card_round": int(report.get("card_round") or 0) + 1}
-    reopened = {**report, **changes}
+    again = {**report, **changes}
     grid = grid_of(report, ctx)
-    people = grid.members if grid else registry.duty
-    notices = notify.cards(reopened, people, now) + notify.group(reopened, grid, group_template, now)
-    ctx.state.update_report(report["id"], changes, {"at": now, "by": by, "what": what}, notices, claimer=None)
+    people = grid.members if grid else ctx.registry().duty
+    notices = notify.cards(again, people, now) + notify.group(again, grid, group_template, now)
+    return ReportUpdate(report["id"], changes, {"at": now, "by": by, "what": what}, notices, claimer=None)
 
 
 def transfer(rid: str, user: str, target: str, ctx) -> str:

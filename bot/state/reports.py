@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from redis.exceptions import WatchError
 
 from bot.state.codec import flat, unflat
@@ -28,15 +30,21 @@ local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, to
 for _, member in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[2], member) end
 return due
 """
-FINISH_STEP_SCRIPT = """
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if score and tonumber(score) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
-return 0
-"""
 
 
 class KEEP:
     """update_report's default claimer: the claim is left as it is."""
+
+
+@dataclass(frozen=True)
+class ReportUpdate:
+    """One change to a report, as update_report takes it: for writing several in one transaction."""
+
+    rid: str
+    changes: dict
+    event: dict | None  # None: no event (a notification only)
+    notices: list[dict]
+    claimer: str | None | type[KEEP] = KEEP
 
 
 class ReportsMixin:
@@ -80,7 +88,15 @@ class ReportsMixin:
         """Change a report, record who did it, queue its notifications (and new steps): atomically.
         claimer: who holds the report from now on (None: nobody), in the same transaction."""
         pipe = self.conn.pipeline(transaction=True)
-        self._queue_update(pipe, rid, changes, event, notices, steps, claimer)
+        self._queue_steps(pipe, rid, steps)
+        self._queue_update(pipe, ReportUpdate(rid, changes, event, notices, claimer))
+        pipe.execute()
+
+    def apply_updates(self, updates: list[ReportUpdate]) -> None:
+        """Several report updates in one transaction."""
+        pipe = self.conn.pipeline(transaction=True)
+        for update in updates:
+            self._queue_update(pipe, update)
         pipe.execute()
 
     def claim_report(self, rid: str, user: str, changes: dict, event: dict, notices: list[dict]) -> str | None:
@@ -96,24 +112,25 @@ class ReportsMixin:
                     if holder:
                         return holder
                     pipe.multi()
-                    self._queue_update(pipe, rid, changes, event, notices, None, user)
+                    self._queue_update(pipe, ReportUpdate(rid, changes, event, notices, user))
                     pipe.execute()
                     return None
                 except WatchError:
                     continue  # someone claimed it between the look and the write: look again
 
-    def _queue_update(self, pipe, rid: str, changes: dict, event: dict, notices, steps, claimer) -> None:
-        self._queue_steps(pipe, rid, steps)
-        if claimer is None:
+    def _queue_update(self, pipe, update: ReportUpdate) -> None:
+        rid = update.rid
+        if update.claimer is None:
             pipe.delete(self._key(KEY_CLAIM, id=rid))
-        elif claimer is not KEEP:
-            pipe.set(self._key(KEY_CLAIM, id=rid), claimer)
-        if changes:
-            pipe.hset(self._key(KEY_REPORT, id=rid), mapping=flat(changes))
-        if "deadline_at" in changes:
-            pipe.zadd(self._key(KEY_DEADLINES), {rid: changes["deadline_at"]})
-        self._queue_event(pipe, rid, event)
-        self._queue_notices(pipe, notices)
+        elif update.claimer is not KEEP:
+            pipe.set(self._key(KEY_CLAIM, id=rid), update.claimer)
+        if update.changes:
+            pipe.hset(self._key(KEY_REPORT, id=rid), mapping=flat(update.changes))
+        if "deadline_at" in update.changes:
+            pipe.zadd(self._key(KEY_DEADLINES), {rid: update.changes["deadline_at"]})
+        if update.event is not None:
+            self._queue_event(pipe, rid, update.event)
+        self._queue_notices(pipe, update.notices)
 
     def _queue_steps(self, pipe, rid: str, steps: dict | None) -> None:
         if steps:
@@ -198,6 +215,29 @@ class ReportsMixin:
         members = self._script(TAKE_STEPS_SCRIPT)(keys=[self._key(KEY_ESCALATIONS)], args=[now, lease, limit])
         return [(member.split("|")[0], int(member.split("|")[1]), lease) for member in members]
 
-    def finish_step(self, rid: str, index: int, lease: float) -> None:
-        """A step that ran: removed, unless it was scheduled again meanwhile (a repeating step)."""
-        self._script(FINISH_STEP_SCRIPT)(keys=[self._key(KEY_ESCALATIONS)], args=[f"{rid}|{index}", lease])
+    def finish_step(
+        self, rid: str, index: int, lease: float, updates: list[ReportUpdate] = (), next_due: float | None = None
+    ) -> bool:
+        """End a leased step in one transaction: write what it does (updates) and remove it, or
+        schedule it again at next_due (a repeating step). Only while it is still this lease's: one
+        that ran out and was taken by another worker, or was scheduled anew meanwhile (a ladder
+        started again), is left alone and nothing is written (False). So a step acts exactly once,
+        whenever a worker dies or Redis fails."""
+        key, member = self._key(KEY_ESCALATIONS), f"{rid}|{index}"
+        with self.conn.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    if pipe.zscore(key, member) != lease:
+                        return False
+                    pipe.multi()
+                    for update in updates:
+                        self._queue_update(pipe, update)
+                    if next_due is None:
+                        pipe.zrem(key, member)
+                    else:
+                        pipe.zadd(key, {member: next_due})
+                    pipe.execute()
+                    return True
+                except WatchError:
+                    continue  # another step was taken or scheduled meanwhile: look again
