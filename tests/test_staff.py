@@ -183,6 +183,15 @@ def test_a_release_or_transfer_cut_short_leaves_the_claim_as_it_was(chat, staff,
     assert state.claimer(rid) is None and state.get_report(rid)["status"] == "open"
 
 
+def test_a_report_closed_while_someone_claims_it_stays_closed(chat, staff, state):
+    """The claim looked at the report while it was open; it was closed before the claim was written."""
+    rid = file_report(chat, state)
+    assert "误报" in staff.send(f"结案 {rid} 3", user="zhangsan")
+    event = {"at": 1.0, "by": "lisi", "what": "claimed"}
+    assert state.claim_report(rid, "lisi", {"status": "claimed", "claimed_by": "lisi"}, event, []) == (False, None)
+    assert state.get_report(rid)["status"] == "closed" and state.claimer(rid) is None
+
+
 def test_contacting_an_unclaimed_report_takes_it(chat, staff, state):
     rid = file_report(chat, state)
     assert "已记录" in staff.send(f"已联系 {rid}", user="lisi")

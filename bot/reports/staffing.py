@@ -73,8 +73,8 @@ def claim(rid: str, user: str, ctx) -> str:
         claimed, grid_of(report, ctx), texts.NOTICE_CLAIMED_GROUP, now, name=who.person.name
     )
     event = {"at": now, "by": user, "what": "claimed"}
-    holder = ctx.state.claim_report(report["id"], user, changes, event, notices)
-    if holder:
+    won, holder = ctx.state.claim_report(report["id"], user, changes, event, notices)
+    if not won:
         return refused_claim(report, holder, user, ctx)
     return texts.STAFF_CLAIMED.format(
         id=report["id"],
@@ -83,7 +83,9 @@ def claim(rid: str, user: str, ctx) -> str:
     )
 
 
-def refused_claim(report: dict, holder: str, user: str, ctx) -> str:
+def refused_claim(report: dict, holder: str | None, user: str, ctx) -> str:
+    if holder is None:  # closed between the look and the claim
+        return texts.STAFF_ALREADY_CLOSED.format(id=report["id"])
     if holder == user:
         return texts.STAFF_ALREADY_YOURS.format(id=report["id"])
     return texts.STAFF_CLAIMED_BY_OTHER.format(id=report["id"], name=name_of(holder, ctx.registry()))
@@ -162,11 +164,11 @@ def mark_contacted(rid: str, user: str, ctx) -> str:
     now = ctx.clock()
     changes = {"status": "contacted", "contacted_at": now, "claimed_by": holder or user}
     event = {"at": now, "by": user, "what": "contacted"}
-    if not holder:  # contacting it is taking it on, unless someone claimed it just now
-        holder = ctx.state.claim_report(report["id"], user, changes, event, [])
-        if holder is None:
+    if not holder:  # contacting it is taking it on, unless someone claimed or closed it just now
+        won, holder = ctx.state.claim_report(report["id"], user, changes, event, [])
+        if won:
             return texts.STAFF_CONTACTED.format(id=report["id"])
-        refusal = not_the_claimer(report, holder, who, user, ctx)
+        refusal = not_the_claimer(report, holder, who, user, ctx) if holder else refused_claim(report, None, user, ctx)
         if refusal:
             return refusal
     ctx.state.update_report(report["id"], {**changes, "claimed_by": holder}, event, [])

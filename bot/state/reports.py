@@ -99,24 +99,27 @@ class ReportsMixin:
             self._queue_update(pipe, update)
         pipe.execute()
 
-    def claim_report(self, rid: str, user: str, changes: dict, event: dict, notices: list[dict]) -> str | None:
-        """Take the report for `user` and record it, in one transaction: None when `user` now holds
-        it, else who already does (and nothing is written). When many click at once, exactly one
-        wins; a claim cut short (Redis failing) leaves nothing half done, so trying again works."""
-        key = self._key(KEY_CLAIM, id=rid)
+    def claim_report(
+        self, rid: str, user: str, changes: dict, event: dict, notices: list[dict]
+    ) -> tuple[bool, str | None]:
+        """Take the report for `user` and record it, in one transaction: (True, user) when `user`
+        now holds it, else (False, whoever already does; None when the report was closed meanwhile),
+        and nothing is written. When many click at once, exactly one wins; a claim cut short
+        (Redis failing) leaves nothing half done, so trying again works."""
+        claim, report = self._key(KEY_CLAIM, id=rid), self._key(KEY_REPORT, id=rid)
         with self.conn.pipeline(transaction=True) as pipe:
             while True:
                 try:
-                    pipe.watch(key)
-                    holder = pipe.get(key)
-                    if holder:
-                        return holder
+                    pipe.watch(claim, report)
+                    holder = pipe.get(claim)
+                    if holder or _field(pipe, report, "status") == "closed":
+                        return False, holder
                     pipe.multi()
                     self._queue_update(pipe, ReportUpdate(rid, changes, event, notices, user))
                     pipe.execute()
-                    return None
+                    return True, user
                 except WatchError:
-                    continue  # someone claimed it between the look and the write: look again
+                    continue  # claimed or changed between the look and the write: look again
 
     def _queue_update(self, pipe, update: ReportUpdate) -> None:
         rid = update.rid
@@ -241,3 +244,9 @@ class ReportsMixin:
                     return True
                 except WatchError:
                     continue  # another step was taken or scheduled meanwhile: look again
+
+
+def _field(client, key: str, name: str):
+    """One field of a hash written with flat(), decoded; None when absent."""
+    raw = client.hget(key, name)
+    return None if raw is None else unflat({name: raw})[name]
