@@ -154,7 +154,8 @@ def test_app_messages_to_one_member_are_held_to_30_a_minute(setup, fake_api, clo
     state.queue_notices(notices)
     counts = worker.run_once(now)
     assert counts.get("sent") == 30 and counts.get("throttled") == 5
-    assert worker.run_once(now + 61).get("sent") == 5
+    assert worker.run_once(now + 61).get("sent") is None  # WeCom's minute, and a margin (SEND_WINDOW)
+    assert worker.run_once(now + 63).get("sent") == 5
     assert len(texts_to(fake_api, "zhangsan")) == 35
 
 
@@ -173,6 +174,24 @@ def test_outbox_cli_shows_what_was_sent(setup, fake_api, clock, monkeypatch, cap
     outbox.main(["list", "--json"])
     listed = json.loads(capsys.readouterr().out)
     assert {e["status"] for e in listed} == {"sent"}, listed[:2]
+
+
+def test_a_send_is_counted_when_it_goes_out_not_when_the_pass_began(setup, clock):  # noqa: F811
+    """Every send is an HTTP call, so a pass takes time; WeCom counts a message when it arrives. A
+    pass of slow sends (2 s each here) must not let the next pass send early: WeCom would drop it."""
+    app, state, worker, chat, _ = setup
+    ticks = iter(range(0, 10_000, 2))
+    worker.monotonic = lambda: float(next(ticks))
+    now = clock()
+
+    def queue(n: int) -> None:
+        state.queue_notices([{"channel": "wecom_app", "recipient": "zhangsan", "report_id": "", "kind": "test",
+                              "content": f"第{i}条", "created_at": now} for i in range(n)])
+
+    queue(30)
+    assert worker.run_once(now).get("sent") == 30  # they went out from now + 2 s to now + 60 s
+    queue(1)
+    assert worker.run_once(now + 61).get("throttled") == 1
 
 
 def test_rate_limit_is_a_sliding_window_not_a_calendar_minute(setup, clock):  # noqa: F811
