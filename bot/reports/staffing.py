@@ -2,7 +2,8 @@
 
 Every command returns the text the staff member sees; every change is an event in the report's
 history and queues its notifications. Only staff of the report's grid and the duty officers may
-act on it; a claim is decided by one atomic SET NX, so when many click at once exactly one wins.
+act on it; a claim is taken and recorded in one transaction, so when many click at once exactly one
+wins, and a claim cut short leaves nothing half done.
 """
 
 from __future__ import annotations
