@@ -47,6 +47,27 @@ def test_invite_code_cannot_be_used_twice(chat, state):
     assert state.informant_buildings("b") == set()
 
 
+def test_a_bind_cut_short_keeps_the_code_for_another_try(chat, state, monkeypatch):
+    """Using the code up and binding the informant are one transaction: when Redis fails in it,
+    the code is still good (before, it was used up first and the informant had to ask again)."""
+    import redis
+
+    state.create_invite("RETRY1", "5栋", 3600)
+    execute, armed = redis.client.Pipeline.execute, [True]
+
+    def fail_once(self, *args, **kwargs):
+        if armed and any(command[0][0] == "SADD" for command in self.command_stack):
+            armed.clear()
+            raise redis.ConnectionError("Redis went away")
+        return execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", fail_once)
+    assert "邀请码还能用" in chat.send("绑定 RETRY1", user="a")
+    assert not armed and state.informant_buildings("a") == set()
+    assert "绑定成功" in chat.send("绑定 RETRY1", user="a")
+    assert state.informant_buildings("a") == {"5栋"}
+
+
 def test_stranger_cannot_report(chat, state):
     assert "信息员" in chat.send("报告", user="stranger")
     assert "信息员" in chat.send(ONE_SHOT, user="stranger")

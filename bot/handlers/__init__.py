@@ -51,6 +51,7 @@ DEGRADED_ROUTES = [
     Route("knowledge_list", knowledge.wants_list, knowledge.show_list),
     Route("knowledge_card", knowledge.wants_card, knowledge.show_card),
     Route("knowledge_detail", knowledge.wants_detail, knowledge.show_detail),
+    Route("bind_paused", informant.is_bind, degraded.bind_paused),
     Route("hold_report", informant.is_one_shot_report, degraded.hold_report),
     Route("unreadable_media", media.is_unreadable, media.explain_unreadable),
     Route("empty_text", scam_check.is_empty_text, scam_check.ask_for_text),

@@ -30,6 +30,11 @@ def flow_paused(msg: Incoming, ctx) -> Reply:
     return Reply(texts.FLOW_PAUSED.format(**whom_to_phone(ctx, None)))
 
 
+def bind_paused(msg: Incoming, ctx) -> Reply:
+    """A bind needs Redis; the code is not used up until it succeeds (State.redeem_invite)."""
+    return Reply(texts.BIND_PAUSED)
+
+
 def whom_to_phone(ctx, building: str | None) -> dict[str, str]:
     """The building's grid leader when known, else the duty officer: {who, phone}."""
     grid = ctx.registry().grid_for(building) if building else None

@@ -32,10 +32,8 @@ def bind(msg: Incoming, ctx) -> Reply:
     code = BIND.match(msg.text).group(1).upper()
     if not code:
         return Reply(texts.BIND_HOWTO)
-    building = ctx.state.use_invite(code[:16])
-    if not building:
+    if not ctx.state.redeem_invite(code[:16], msg.user, ctx.clock()):
         return Reply(texts.BIND_BAD_CODE)
-    ctx.state.bind_informant(msg.user, building, ctx.clock())
     buildings = "、".join(sorted(ctx.state.informant_buildings(msg.user)))
     return Reply(texts.BIND_DONE.format(buildings=buildings))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from redis.exceptions import WatchError
+
 from bot.state.keys import KEY_HOME, KEY_INFORMANT, KEY_INFORMANTS, KEY_INVITE
 
 
@@ -10,15 +12,34 @@ class PeopleMixin:
     def create_invite(self, code: str, building: str, ttl: int) -> bool:
         return bool(self.conn.set(self._key(KEY_INVITE, code=code), building, nx=True, ex=ttl))
 
-    def use_invite(self, code: str) -> str | None:
-        """The invite's building, once: GETDEL makes a second use (or a race) find nothing."""
-        return self.conn.getdel(self._key(KEY_INVITE, code=code))
+    def redeem_invite(self, code: str, user: str, now: float) -> str | None:
+        """Bind `user` to the invite's building and use the invite up, in one transaction: the
+        building, or None when the code is unknown or used (a race finds it used). A bind cut
+        short (Redis failing) leaves the code as it was, so sending it again works."""
+        key = self._key(KEY_INVITE, code=code)
+        with self.conn.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    building = pipe.get(key)
+                    if building is None:
+                        return None
+                    pipe.multi()
+                    pipe.delete(key)
+                    self._queue_bind(pipe, user, building, now)
+                    pipe.execute()
+                    return building
+                except WatchError:
+                    continue  # used or changed between the look and the write: look again
 
     def bind_informant(self, user: str, building: str, now: float) -> None:
         pipe = self.conn.pipeline(transaction=True)
+        self._queue_bind(pipe, user, building, now)
+        pipe.execute()
+
+    def _queue_bind(self, pipe, user: str, building: str, now: float) -> None:
         pipe.sadd(self._key(KEY_INFORMANT, user=user), building)
         pipe.hsetnx(self._key(KEY_INFORMANTS), user, int(now))
-        pipe.execute()
 
     def informant_buildings(self, user: str) -> set[str]:
         return set(self.conn.smembers(self._key(KEY_INFORMANT, user=user)))
