@@ -111,6 +111,24 @@ class State(
             connection.disconnect()
         return connection
 
+    def _check_and_write(self, keys: list[str], check, write):
+        """Optimistic transaction: WATCH keys, check(pipe) -> (go, result) reads them; when go,
+        write(pipe, result) queues the writes and they run in one MULTI/EXEC, only if no key changed since
+        the check (else check again). Returns result; nothing is written when go is false."""
+        with self.conn.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    pipe.watch(*keys)
+                    go, result = check(pipe)
+                    if not go:
+                        return result
+                    pipe.multi()
+                    write(pipe, result)
+                    pipe.execute()
+                    return result
+                except redis.WatchError:
+                    continue  # a watched key changed between the check and the write: check again
+
     def _key(self, template: str, **parts: str) -> str:
         return template.format(c=self.community, **parts)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from redis.exceptions import WatchError
-
 from bot.state.keys import KEY_HOME, KEY_INFORMANT, KEY_INFORMANTS, KEY_INVITE
 
 
@@ -17,20 +15,16 @@ class PeopleMixin:
         building, or None when the code is unknown or used (a race finds it used). A bind cut
         short (Redis failing) leaves the code as it was, so sending it again works."""
         key = self._key(KEY_INVITE, code=code)
-        with self.conn.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    pipe.watch(key)
-                    building = pipe.get(key)
-                    if building is None:
-                        return None
-                    pipe.multi()
-                    pipe.delete(key)
-                    self._queue_bind(pipe, user, building, now)
-                    pipe.execute()
-                    return building
-                except WatchError:
-                    continue  # used or changed between the look and the write: look again
+
+        def check(pipe):
+            building = pipe.get(key)
+            return building is not None, building
+
+        def write(pipe, building: str):
+            pipe.delete(key)
+            self._queue_bind(pipe, user, building, now)
+
+        return self._check_and_write([key], check, write)
 
     def bind_informant(self, user: str, building: str, now: float) -> None:
         pipe = self.conn.pipeline(transaction=True)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from redis.exceptions import WatchError
-
 from bot.state.codec import flat, unflat
 from bot.state.keys import (
     JOURNALED_TTL,
@@ -107,19 +105,16 @@ class ReportsMixin:
         and nothing is written. When many click at once, exactly one wins; a claim cut short
         (Redis failing) leaves nothing half done, so trying again works."""
         claim, report = self._key(KEY_CLAIM, id=rid), self._key(KEY_REPORT, id=rid)
-        with self.conn.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    pipe.watch(claim, report)
-                    holder = pipe.get(claim)
-                    if holder or _field(pipe, report, "status") == "closed":
-                        return False, holder
-                    pipe.multi()
-                    self._queue_update(pipe, ReportUpdate(rid, changes, event, notices, user))
-                    pipe.execute()
-                    return True, user
-                except WatchError:
-                    continue  # claimed or changed between the look and the write: look again
+
+        def check(pipe):
+            holder = pipe.get(claim)
+            won = not holder and _field(pipe, report, "status") != "closed"
+            return won, (won, user if won else holder)
+
+        def write(pipe, _result):
+            self._queue_update(pipe, ReportUpdate(rid, changes, event, notices, user))
+
+        return self._check_and_write([claim, report], check, write)
 
     def _queue_update(self, pipe, update: ReportUpdate) -> None:
         rid = update.rid
@@ -227,24 +222,20 @@ class ReportsMixin:
         started again), is left alone and nothing is written (False). So a step acts exactly once,
         whenever a worker dies or Redis fails."""
         key, member = self._key(KEY_ESCALATIONS), f"{rid}|{index}"
-        with self.conn.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    pipe.watch(key)
-                    if pipe.zscore(key, member) != lease:
-                        return False
-                    pipe.multi()
-                    for update in updates:
-                        self._queue_update(pipe, update)
-                    if next_due is None:
-                        pipe.zrem(key, member)
-                    else:
-                        pipe.zadd(key, {member: next_due})
-                    pipe.execute()
-                    return True
-                except WatchError:
-                    continue  # another step was taken or scheduled meanwhile: look again
 
+        def check(pipe):
+            held = pipe.zscore(key, member) == lease
+            return held, held
+
+        def write(pipe, _result):
+            for update in updates:
+                self._queue_update(pipe, update)
+            if next_due is None:
+                pipe.zrem(key, member)
+            else:
+                pipe.zadd(key, {member: next_due})
+
+        return self._check_and_write([key], check, write)
 
 def _field(client, key: str, name: str):
     """One field of a hash written with flat(), decoded; None when absent."""
