@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.load import Figures, paired_verdict
+from bench.load import Figures, paired_verdict, rate_before
 
 
 def pair(bot_rps: float, ref_rps: float, bot_errors: int = 0) -> tuple[Figures, Figures]:
@@ -27,3 +27,8 @@ def test_the_median_decides_not_the_worst_pair():
 @pytest.mark.parametrize("errors", [1, 25])
 def test_any_bot_error_fails_the_target(errors):
     assert not paired_verdict([pair(2500, 3000, bot_errors=errors), pair(2500, 3000), pair(2500, 3000)])
+
+
+def test_a_sweep_rate_is_held_only_when_every_step_below_it_was():
+    rates = [200.0, 300.0, 400.0, 500.0]
+    assert rate_before(200.0, rates) == 0.0 and rate_before(500.0, rates) == 400.0
